@@ -1,0 +1,102 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .debt_collection_step import CHANNELS, LETTER_TYPES
+
+EVENT_STATES = [
+    ("to_approve", "To Approve"),
+    ("to_print", "To Print"),
+    ("done", "Done"),
+    ("error", "Error"),
+]
+
+#: What may still change on an event once it exists: the life of its letter.
+MUTABLE_FIELDS = {"state", "letter_attachment_id", "tracking_number", "printed_date", "note"}
+
+
+class DebtCollectionEvent(models.Model):
+    """An action taken towards a customer: immutable once created.
+
+    One event per communication (one customer, one run); its lines are the invoices it
+    concerns. Analytics read events, the chatter only echoes them.
+    """
+
+    _name = "debt.collection.event"
+    _description = "Collection Event"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "reference"
+
+    reference = fields.Char(compute="_compute_reference", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    step_id = fields.Many2one("debt.collection.step", readonly=True, ondelete="restrict")
+    scenario_id = fields.Many2one(related="step_id.scenario_id", store=True)
+    level = fields.Integer(readonly=True)
+    kind = fields.Selection(
+        [("pre_due", "Before Due Date"), ("overdue", "Overdue"), ("manual", "Manual")],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    letter_type = fields.Selection(LETTER_TYPES, readonly=True)
+    state = fields.Selection(EVENT_STATES, required=True, default="done", readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Done By", readonly=True, default=lambda self: self.env.user
+    )
+    note = fields.Text(readonly=True, help="Why the event went this way (fallbacks, errors).")
+    line_ids = fields.One2many("debt.collection.event.line", "event_id", string="Invoices", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_due = fields.Monetary(string="Total Due", readonly=True)
+    amount_credit = fields.Monetary(string="Unreconciled Credits", readonly=True)
+    amount_net = fields.Monetary(string="Net Due", readonly=True)
+    activity_id = fields.Many2one("mail.activity", string="Task", readonly=True, index="btree_not_null")
+    case_id = fields.Many2one("debt.collection.case", readonly=True, index="btree_not_null")
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    printed_date = fields.Date(readonly=True)
+    tracking_number = fields.Char(
+        string="Registered Letter Number", help="Number of the registered letter (lettre recommandée)."
+    )
+
+    @api.depends("partner_id", "date", "channel")
+    def _compute_reference(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for event in self:
+            event.reference = f"{event.date} · {channels.get(event.channel, '')} · {event.partner_id.name}"
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - MUTABLE_FIELDS:
+            raise UserError(
+                self.env._("Collection events are a record of what was done: they cannot be changed.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if not self.env.su:
+            raise UserError(
+                self.env._("Collection events are a record of what was done: they cannot be deleted.")
+            )
+
+    def action_print_letters(self):
+        """Print the selected letters as one PDF and mark them printed."""
+        letters = self.filtered(lambda e: e.channel in ("letter", "registered_letter"))
+        if not letters:
+            raise UserError(self.env._("Select letters to print."))
+        letters.filtered(lambda e: e.state == "to_print").write(
+            {"state": "done", "printed_date": fields.Date.context_today(self)}
+        )
+        return self.env.ref("account_debt_collection.action_report_debt_letter").report_action(letters)
+
+    def action_approve(self):
+        """A Collection Manager lets steps that needed approval go out."""
+        if not self.env.user.has_group("account_debt_collection.group_debt_collection_manager"):
+            raise UserError(self.env._("Only a Collection Manager can approve a dunning step."))
+        pending = self.filtered(lambda e: e.state == "to_approve")
+        self.env["debt.collection.run"]._dispatch(pending)

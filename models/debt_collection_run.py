@@ -1,0 +1,448 @@
+"""The daily escalation run: read in batches, decide with ``rules.escalation``, write in batches."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..rules.escalation import Communication, OpenInvoice, next_action_date, plan_run
+from .account_move import CHASEABLE_PAYMENT_STATES, _level_in
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+MOVE_FIELDS = [
+    "invoice_date_due", "currency_id", "amount_total", "amount_residual", "amount_residual_signed",
+    "debt_level", "debt_cycle",
+]
+
+
+@dataclass
+class Decision:
+    """A communication decided for a customer, with what the run needs to act on it."""
+
+    company_id: int
+    scenario: object
+    steps: list
+    communication: Communication
+
+
+class DebtCollectionRun(models.AbstractModel):
+    _name = "debt.collection.run"
+    _description = "Dunning Escalation Run"
+
+    # ------------------------------------------------------------------ entry points
+
+    @api.model
+    def _cron_escalate(self):
+        """Scheduled action: escalate every company, batch by batch, committing each batch."""
+        cron = self.env["ir.cron"]
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].browse(
+            company.id
+            for [company] in self.env["debt.collection.scenario"].sudo()._read_group([], ["company_id"])
+        )
+        remaining = sum(self._count_candidates(company, today) for company in companies)
+        cron._commit_progress(remaining=remaining)
+        for company in companies:
+            finished = self.with_company(company)._escalate(
+                company, today, on_batch_done=lambda done: cron._commit_progress(done)
+            )
+            if not finished:
+                return
+
+    @api.model
+    def _escalate(self, company, today=None, batch_size=BATCH_SIZE, on_batch_done=None):
+        """Run the escalation of ``company``; return False when stopped for lack of time.
+
+        ``on_batch_done(n)`` is called after each batch of ``n`` customers (the cron commits
+        there); a batch interrupted by a crash is rolled back and decided again next run.
+        """
+        today = today or fields.Date.context_today(self)
+        after = 0
+        while True:
+            partner_ids = self._candidate_partners(company, today, after, batch_size)
+            if not partner_ids:
+                return True
+            decisions = self._decide(company, today, partner_ids, lock=True)
+            self._act(decisions, today)
+            after = partner_ids[-1]
+            if on_batch_done and on_batch_done(len(partner_ids)) <= 0:
+                return False
+
+    @api.model
+    def _preview(self, company, today=None):
+        """What a run would do now, without doing it: decisions only, no lock."""
+        today = today or fields.Date.context_today(self)
+        decisions, after = [], 0
+        while partner_ids := self._candidate_partners(company, today, after, BATCH_SIZE):
+            decisions += self._decide(company, today, partner_ids, lock=False)
+            after = partner_ids[-1]
+        return decisions
+
+    # ------------------------------------------------------------------ selection
+
+    def _candidates_where(self, company, today):
+        return SQL(
+            """m.company_id = %(company)s
+               AND m.move_type = 'out_invoice'
+               AND m.state = 'posted'
+               AND m.debt_next_date IS NOT NULL
+               AND m.debt_next_date <= %(today)s
+               AND m.payment_state IN %(states)s
+               AND NOT COALESCE(m.debt_dispute, FALSE)""",
+            company=company.id,
+            today=today,
+            states=CHASEABLE_PAYMENT_STATES,
+        )
+
+    def _count_candidates(self, company, today):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(DISTINCT m.commercial_partner_id) FROM account_move m WHERE %s",
+                self._candidates_where(company, today),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _candidate_partners(self, company, today, after, limit):
+        """Customers with an invoice whose next action date has come, by ascending id."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT m.commercial_partner_id FROM account_move m
+                    WHERE %s AND m.commercial_partner_id > %s
+                 ORDER BY m.commercial_partner_id LIMIT %s""",
+                self._candidates_where(company, today),
+                after,
+                limit,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------ decision
+
+    def _decide(self, company, today, partner_ids, lock):
+        """Read the open invoices and credits of these customers, return their decisions.
+
+        With ``lock``, the invoices are locked (``FOR UPDATE SKIP LOCKED``): invoices that a
+        concurrent run holds are left to it.
+        """
+        rows = self._read_open_invoices(company, partner_ids, lock)
+        if not rows:
+            return []
+        moves = self.env["account.move"].browse([row["id"] for row in rows])
+        scenarios = self.env["res.partner"]._debt_scenarios_of(moves)
+        excluded = self._excluded_partners(company, partner_ids)
+        credits = self._unreconciled_credits(company, partner_ids)
+        by_scenario = defaultdict(list)
+        for row in rows:
+            scenario = scenarios.get((company.id, row["partner_id"]))
+            if scenario:
+                by_scenario[scenario].append(row)
+        decisions = []
+        for scenario, scenario_rows in by_scenario.items():
+            steps = scenario._rule_steps()
+            grace = timedelta(days=scenario.promise_grace_days)
+            invoices = [
+                OpenInvoice(
+                    id=row["id"],
+                    partner_id=row["partner_id"],
+                    due_date=row["due_date"],
+                    residual=float(row["residual"]),
+                    level=_level_in(steps, row["last_offset"]),
+                    chaseable=self._chaseable(row, excluded, today, grace),
+                )
+                for row in scenario_rows
+            ]
+            decisions += [
+                Decision(company.id, scenario, steps, communication)
+                for communication in plan_run(invoices, steps, credits, today)
+            ]
+        return decisions
+
+    @staticmethod
+    def _chaseable(row, excluded, today, grace):
+        """Never chase: excluded, disputed, promised, frozen by a case."""
+        promised = row["promise_date"] and row["promise_date"] + grace >= today
+        return not (
+            row["partner_id"] in excluded
+            or row["no_followup"]
+            or row["dispute"]
+            or promised
+            or row["case_frozen"]
+        )
+
+    def _read_open_invoices(self, company, partner_ids, lock):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT m.id, m.commercial_partner_id AS partner_id,
+                          COALESCE(m.invoice_date_due, m.date) AS due_date,
+                          m.amount_residual_signed AS residual,
+                          step.offset_days AS last_offset,
+                          COALESCE(m.debt_dispute, FALSE) AS dispute,
+                          m.debt_promise_date AS promise_date,
+                          COALESCE(stage.freezes_dunning, FALSE) AS case_frozen,
+                          EXISTS (SELECT 1 FROM account_move_line l
+                                   WHERE l.move_id = m.id AND l.no_followup
+                                     AND l.display_type = 'payment_term') AS no_followup
+                     FROM account_move m
+                LEFT JOIN debt_collection_step step ON step.id = m.debt_step_id
+                LEFT JOIN debt_collection_case dcase ON dcase.id = m.debt_case_id
+                LEFT JOIN debt_collection_case_stage stage ON stage.id = dcase.stage_id
+                    WHERE m.company_id = %s
+                      AND m.commercial_partner_id = ANY(%s)
+                      AND m.move_type = 'out_invoice'
+                      AND m.state = 'posted'
+                      AND m.payment_state IN %s
+                 ORDER BY m.id
+                       %s""",
+                company.id,
+                partner_ids,
+                CHASEABLE_PAYMENT_STATES,
+                SQL("FOR UPDATE OF m SKIP LOCKED") if lock else SQL(""),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _unreconciled_credits(self, company, partner_ids):
+        """``{partner_id: credit}``: credit notes and payments not reconciled yet."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id, -SUM(l.amount_residual)
+                     FROM account_move_line l
+                     JOIN account_account account ON account.id = l.account_id
+                    WHERE l.company_id = %s
+                      AND l.partner_id = ANY(%s)
+                      AND account.account_type = 'asset_receivable'
+                      AND l.parent_state = 'posted'
+                      AND NOT l.reconciled
+                      AND l.amount_residual < 0
+                 GROUP BY l.partner_id""",
+                company.id,
+                partner_ids,
+            )
+        )
+        return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
+
+    def _excluded_partners(self, company, partner_ids):
+        partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+        return set(partners.filtered("debt_excluded").ids)
+
+    # ------------------------------------------------------------------ action
+
+    def _act(self, decisions, today):
+        """Create the events, move the invoices on, then dispatch by channel."""
+        if not decisions:
+            return self.env["debt.collection.event"]
+        moves = self.env["account.move"].browse(
+            {move_id for d in decisions for move_id in d.communication.listed_ids}
+        )
+        # one read each for what the events copy: browsing them one by one then hits the cache
+        moves.fetch(MOVE_FIELDS)
+        self.env["res.partner"].browse({d.communication.partner_id for d in decisions}).fetch(
+            ["name", "email", "lang"]
+        )
+        events = self.env["debt.collection.event"].sudo().create(
+            [self._event_values(decision, moves, today) for decision in decisions]
+        )
+        self._advance_invoices(decisions, moves, today)
+        self._dispatch(events.filtered(lambda e: e.state != "to_approve"))
+        self._log_on_partners(events)
+        return events
+
+    def _event_values(self, decision, moves, today):
+        comm = decision.communication
+        step = self.env["debt.collection.step"].browse(comm.step.id)
+        partner = self.env["res.partner"].browse(comm.partner_id)
+        channel, note = self._channel_for(step, partner)
+        lines = []
+        for move in moves.browse(comm.listed_ids):
+            new_level = comm.advancing.get(move.id)
+            lines.append(
+                fields.Command.create(
+                    {
+                        "move_id": move.id,
+                        "advanced": bool(new_level),
+                        "step_id": decision.steps[new_level - 1].id if new_level else False,
+                        "level": new_level or move.debt_level,
+                        "cycle": move.debt_cycle,
+                        "due_date": move.invoice_date_due,
+                        "days_late": max((today - move.invoice_date_due).days, 0),
+                        "currency_id": move.currency_id.id,
+                        "amount_total": move.amount_total,
+                        "amount_residual": move.amount_residual,
+                        "amount_residual_company": move.amount_residual_signed,
+                    }
+                )
+            )
+        letter_type = step.letter_type
+        if channel != step.channel and channel == "letter":
+            letter_type = "courteous"
+        return {
+            "date": today,
+            "company_id": decision.company_id,
+            "partner_id": partner.id,
+            "step_id": step.id,
+            "level": comm.level,
+            "kind": comm.kind,
+            "channel": channel,
+            "letter_type": letter_type,
+            "state": "to_approve" if step.needs_approval else _state_after_dispatch(channel),
+            "note": note,
+            "amount_due": comm.total_due,
+            "amount_credit": comm.credit,
+            "amount_net": comm.net_due,
+            "line_ids": lines,
+        }
+
+    def _channel_for(self, step, partner):
+        """The channel actually used, and why when it differs from the step's."""
+        if step.channel == "email" and not partner.email:
+            return "letter", self.env._(
+                "No email address for %(partner)s: a letter is sent instead.", partner=partner.name
+            )
+        return step.channel, False
+
+    def _advance_invoices(self, decisions, moves, today):
+        """Record the step each advancing invoice took and its next action date, in one query."""
+        values = []
+        for decision in decisions:
+            steps = decision.steps
+            for move in moves.browse(list(decision.communication.advancing)):
+                level = decision.communication.advancing[move.id]
+                next_date = next_action_date(move.invoice_date_due, steps, level, last_action=today)
+                values.append(SQL("(%s, %s, %s, %s::date)", move.id, steps[level - 1].id, level, next_date))
+        if not values:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move m
+                      SET debt_step_id = v.step_id, debt_level = v.level, debt_next_date = v.next_date,
+                          debt_last_date = %s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                     FROM (VALUES %s) AS v(id, step_id, level, next_date)
+                    WHERE m.id = v.id""",
+                today,
+                self.env.uid,
+                SQL(", ").join(values),
+            )
+        )
+        moves.invalidate_recordset(["debt_step_id", "debt_level", "debt_next_date", "debt_last_date"])
+
+    def _log_on_partners(self, events):
+        """Echo the events in the customers' chatter, in one batch."""
+        bodies = {}
+        for event in events:
+            channel = dict(event._fields["channel"]._description_selection(self.env))[event.channel]
+            bodies[event.partner_id.id] = Markup("%s<br/>%s") % (
+                self.env._(
+                    "Dunning: %(step)s (%(channel)s), %(count)s invoice(s), %(amount)s due.",
+                    step=event.step_id.name,
+                    channel=channel,
+                    count=len(event.line_ids),
+                    amount=event.currency_id.format(event.amount_net),
+                ),
+                event.note or "",
+            )
+        partners = events.partner_id
+        partners._message_log_batch(bodies={p.id: bodies[p.id] for p in partners})
+
+    # ------------------------------------------------------------------ channels
+
+    @api.model
+    def _dispatch(self, events):
+        """Carry out each event by its channel: ``_dispatch_<channel>(events)``."""
+        by_channel = defaultdict(lambda: self.env["debt.collection.event"])
+        for event in events:
+            by_channel[event.channel] |= event
+        for channel, channel_events in by_channel.items():
+            getattr(self, f"_dispatch_{channel}")(channel_events)
+            approved = channel_events.filtered(lambda e: e.state == "to_approve")
+            approved.sudo().write({"state": _state_after_dispatch(channel)})
+
+    def _dispatch_email(self, events):
+        by_template = defaultdict(lambda: self.env["debt.collection.event"])
+        for event in events:
+            template = event.step_id.mail_template_id or self.env.ref(
+                "account_debt_collection.mail_template_reminder"
+            )
+            by_template[template] |= event
+        for template, template_events in by_template.items():
+            template.sudo().send_mail_batch(template_events.ids)
+
+    def _dispatch_satisfaction_check(self, events):
+        """A satisfaction check is an email when the step has a template, else a call."""
+        by_mail = events.filtered(lambda e: e.step_id.mail_template_id and e.partner_id.email)
+        if by_mail:
+            self._dispatch_email(by_mail)
+        self._dispatch_phone(events - by_mail)
+
+    def _dispatch_phone(self, events):
+        if not events:
+            return
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        qweb = self.env["ir.qweb"]
+        values = []
+        for event in events:
+            values.append(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": event.partner_id.id,
+                    "activity_type_id": (event.step_id.activity_type_id or call_type).id,
+                    "user_id": self._assignee(event).id,
+                    "date_deadline": event.date,
+                    "summary": event.step_id.name,
+                    "note": qweb._render("account_debt_collection.phone_activity_note", {"event": event}),
+                }
+            )
+        activities = self.env["mail.activity"].sudo().create(values)
+        for event, activity in zip(events, activities, strict=True):
+            event.sudo().activity_id = activity
+
+    def _assignee(self, event):
+        """The credit controller, or the salesperson of the most overdue invoice."""
+        partner = event.partner_id.with_company(event.company_id)
+        controller = partner.debt_controller_id or event.company_id.debt_controller_id
+        if event.step_id.assignee == "salesperson":
+            salesperson = event.line_ids.move_id.invoice_user_id[:1] or partner.user_id
+            if salesperson:
+                return salesperson
+        return controller or self.env.user
+
+    def _dispatch_letter(self, events):
+        """Letters wait in the "To print" list, printed many at a time as one PDF."""
+
+    _dispatch_registered_letter = _dispatch_letter
+
+    def _dispatch_case(self, events):
+        """Open (or feed) the customer's collection case with the listed invoices."""
+        cases = self.env["debt.collection.case"].sudo()
+        open_cases = cases.search(
+            [("partner_id", "in", events.partner_id.ids), ("is_closed", "=", False)]
+        )
+        by_key = {(case.partner_id.id, case.company_id.id): case for case in open_cases}
+        to_create = [
+            {"partner_id": event.partner_id.id, "company_id": event.company_id.id}
+            for event in events
+            if (event.partner_id.id, event.company_id.id) not in by_key
+        ]
+        for case in cases.create(to_create):
+            by_key[case.partner_id.id, case.company_id.id] = case
+        for event in events:
+            case = by_key[event.partner_id.id, event.company_id.id]
+            event.line_ids.move_id.sudo().debt_case_id = case
+            event.sudo().case_id = case
+
+
+def _state_after_dispatch(channel):
+    """Letters wait to be printed; every other channel is done once dispatched."""
+    return "to_print" if channel in ("letter", "registered_letter") else "done"

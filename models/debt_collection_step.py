@@ -1,0 +1,104 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("satisfaction_check", "Satisfaction Check"),
+    ("email", "Email"),
+    ("phone", "Phone Call"),
+    ("letter", "Letter"),
+    ("registered_letter", "Registered Letter"),
+    ("case", "Collection Case"),
+]
+
+LETTER_TYPES = [
+    ("courteous", "Courteous Reminder"),
+    ("firm", "Firm Reminder"),
+    ("formal_notice", "Formal Notice (Mise en demeure)"),
+    ("statement", "Statement of Account"),
+]
+
+
+class DebtCollectionStep(models.Model):
+    """One action of a scenario, at an offset in days from the invoice due date."""
+
+    _name = "debt.collection.step"
+    _description = "Dunning Step"
+    _order = "scenario_id, offset_days, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    scenario_id = fields.Many2one(
+        "debt.collection.scenario", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="scenario_id.company_id", store=True)
+    offset_days = fields.Integer(
+        string="Offset (days)",
+        required=True,
+        help="Days from the due date: negative before it (satisfaction check), positive after.",
+    )
+    level = fields.Integer(compute="_compute_level", help="Rank of the step in its scenario.")
+    channel = fields.Selection(CHANNELS, required=True, default="email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain=[("model", "=", "debt.collection.event")],
+        help="Email sent to the customer (email and satisfaction check steps).",
+    )
+    letter_type = fields.Selection(
+        LETTER_TYPES, help="Letter printed for letter and registered letter steps."
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type", help="Task created for phone steps."
+    )
+    assignee = fields.Selection(
+        [("controller", "Credit Controller"), ("salesperson", "Salesperson")],
+        default="controller",
+        required=True,
+        help="Who receives the phone task: the customer's credit controller, or the "
+        "salesperson of the invoice, who knows the customer.",
+    )
+    min_amount = fields.Monetary(
+        string="Minimum Amount",
+        currency_field="company_currency_id",
+        help="The step waits while the customer's net amount due is below this amount.",
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    charge_penalties = fields.Boolean(
+        string="Charge Interest and Indemnity",
+        help="The communication states the late-payment interest and the 40 EUR recovery "
+        "indemnity (professional customers only).",
+    )
+    needs_approval = fields.Boolean(
+        string="Manager Approval", help="The step waits for a Collection Manager to approve it."
+    )
+
+    _scenario_offset_uniq = models.Constraint(
+        "UNIQUE(scenario_id, offset_days)",
+        "Two steps of a scenario cannot have the same offset.",
+    )
+
+    @api.depends("scenario_id.step_ids.offset_days")
+    def _compute_level(self):
+        for step in self:
+            ordered = step.scenario_id.step_ids.sorted("offset_days")
+            step.level = (ordered.ids.index(step.id) + 1) if step.id in ordered.ids else 0
+
+    @api.constrains("channel", "letter_type")
+    def _check_letter_type(self):
+        for step in self:
+            if step.channel in ("letter", "registered_letter") and not step.letter_type:
+                raise ValidationError(
+                    self.env._("The step “%(step)s” prints a letter: choose its letter type.", step=step.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        self.env["account.move"]._debt_reschedule_companies(steps.company_id)
+        return steps
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "offset_days" in vals:
+            self.env["account.move"]._debt_reschedule_companies(self.company_id)
+        return result

@@ -1,0 +1,93 @@
+from odoo import api, fields, models
+
+from ..rules.phone import to_e164
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    debt_scenario_id = fields.Many2one(
+        "debt.collection.scenario",
+        string="Dunning Scenario",
+        company_dependent=True,
+        domain="[('company_id', '=', current_company_id)]",
+        help="Leave empty to use the company's default scenario.",
+    )
+    debt_controller_id = fields.Many2one(
+        "res.users",
+        string="Credit Controller",
+        company_dependent=True,
+        help="Receives the phone tasks of this customer; defaults to the company's controller.",
+    )
+    debt_excluded = fields.Boolean(
+        string="Never Remind",
+        company_dependent=True,
+        help="No dunning at all for this customer in the current company.",
+    )
+    debt_is_consumer = fields.Boolean(
+        string="Consumer",
+        compute="_compute_debt_is_consumer",
+        store=True,
+        readonly=False,
+        help="A private person: no 40 EUR indemnity, interest only from the formal notice, "
+        "2-year limitation. Defaults to individuals that belong to no company.",
+    )
+    debt_level = fields.Integer(
+        string="Dunning Level",
+        compute="_compute_debt_level",
+        help="Highest dunning level over the customer's open invoices.",
+    )
+    debt_phone_e164 = fields.Char(
+        string="Phone (E.164)",
+        compute="_compute_debt_phone_e164",
+        store=True,
+        help="Phone number in international format, as dialled by the phone tasks.",
+    )
+    debt_phone_invalid = fields.Boolean(
+        string="Invalid Phone",
+        compute="_compute_debt_phone_e164",
+        store=True,
+    )
+
+    @api.depends("is_company", "parent_id")
+    def _compute_debt_is_consumer(self):
+        for partner in self:
+            partner.debt_is_consumer = not partner.is_company and not partner.parent_id
+
+    @api.depends("phone", "country_id")
+    def _compute_debt_phone_e164(self):
+        for partner in self:
+            e164 = to_e164(partner.phone, partner.country_id.code or "FR")
+            partner.debt_phone_e164 = e164 or False
+            partner.debt_phone_invalid = bool(partner.phone) and not e164
+
+    def _compute_debt_level(self):
+        open_moves = self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            ["commercial_partner_id"],
+            ["debt_level:max"],
+        )
+        levels = {partner.id: level for partner, level in open_moves}
+        for partner in self:
+            partner.debt_level = levels.get(partner.commercial_partner_id.id, 0)
+
+    @api.model
+    def _debt_scenarios_of(self, moves):
+        """``{(company_id, commercial_partner_id): scenario}`` for these invoices.
+
+        One read of the company-dependent scenario per company, one search of the defaults.
+        """
+        defaults = self.env["debt.collection.scenario"]._default_for_companies(moves.company_id)
+        result = {}
+        for company in moves.company_id:
+            company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
+            partners = company_moves.commercial_partner_id.with_company(company)
+            for partner in partners:
+                result[company.id, partner.id] = partner.debt_scenario_id or defaults.get(company.id)
+        return result
+

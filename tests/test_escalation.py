@@ -1,0 +1,251 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import DebtCollectionCommon, day
+
+
+@tagged("post_install", "-at_install")
+class TestEscalation(DebtCollectionCommon):
+    def mails(self, events):
+        return self.env["mail.mail"].search(
+            [("model", "=", "debt.collection.event"), ("res_id", "in", events.ids)]
+        )
+
+    def test_default_scenario_walks_an_invoice_from_d_minus_5_to_d_plus_45(self):
+        invoice = self.invoice(1000.0)
+        self.assertEqual(invoice.debt_next_date, day(-5))
+
+        self.escalate(day(-6))
+        self.assertFalse(self.events(), "nothing before D-5")
+
+        # D-5: the satisfaction call, a phone task for the credit controller
+        self.escalate(day(-5))
+        check = self.events()
+        self.assertEqual((check.channel, check.kind, check.level), ("satisfaction_check", "pre_due", 1))
+        self.assertEqual(check.activity_id.res_id, self.customer.id)
+        self.assertIn("tel:+33142685300", str(check.activity_id.note))
+
+        # D+1: the courteous email, queued with the invoice listed
+        self.escalate(day(1))
+        email = self.events() - check
+        self.assertEqual((email.channel, email.level, email.amount_net), ("email", 2, 1000.0))
+        mail = self.mails(email)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertIn(invoice.name, mail.body_html)
+        self.assertEqual(mail.state, "outgoing")
+
+        # D+10: a reminder call
+        self.escalate(day(10))
+        call = self.events() - check - email
+        self.assertEqual((call.channel, call.level), ("phone", 3))
+        self.assertTrue(call.activity_id)
+
+        # D+20: the firm letter waits in the "to print" list
+        self.escalate(day(20))
+        letter = self.events() - check - email - call
+        self.assertEqual((letter.channel, letter.letter_type, letter.state), ("letter", "firm", "to_print"))
+
+        # D+30: the formal notice, by registered letter
+        self.escalate(day(30))
+        notice = self.events() - check - email - call - letter
+        self.assertEqual(
+            (notice.channel, notice.letter_type, notice.state),
+            ("registered_letter", "formal_notice", "to_print"),
+        )
+
+        # D+45: a collection case groups the invoice
+        self.escalate(day(45))
+        case_event = self.events() - check - email - call - letter - notice
+        self.assertEqual(case_event.channel, "case")
+        self.assertEqual(invoice.debt_case_id, case_event.case_id)
+        self.assertEqual(case_event.case_id.partner_id, self.customer)
+
+        self.assertEqual(invoice.debt_level, 6)
+        self.assertEqual(invoice.debt_step_id, self.steps[-1])
+        self.assertFalse(invoice.debt_next_date, "the scenario is over")
+        self.assertEqual(self.customer.debt_level, 6)
+        self.assertEqual(
+            invoice.debt_event_line_ids.filtered("advanced").step_id.sorted("offset_days"), self.steps
+        )
+
+    def test_second_run_the_same_day_does_nothing(self):
+        self.invoice(500.0)
+        self.escalate(day(1))
+        first = self.events()
+        self.assertEqual(len(first), 1)
+        mails = self.mails(first)
+        self.escalate(day(1))
+        self.assertEqual(self.events(), first)
+        self.assertEqual(self.mails(self.Event.search([])), mails)
+
+    def test_missed_runs_do_not_skip_levels(self):
+        invoice = self.invoice(800.0)
+        # Nobody ran the dunning for 40 days: the first reminder is the courteous email.
+        self.escalate(day(40))
+        self.assertEqual(self.events().channel, "email")
+        self.assertEqual(invoice.debt_next_date, day(41))
+        self.escalate(day(41))
+        self.assertEqual(self.events()[-1].channel, "phone")
+
+    def test_payment_stops_the_flow(self):
+        invoice = self.invoice(1000.0)
+        self.escalate(day(1))
+        self.pay(invoice, 1000.0, day(5))
+        self.assertEqual(invoice.payment_state, invoice._get_invoice_in_payment_state())
+        self.escalate(day(10))
+        self.escalate(day(20))
+        self.assertEqual(len(self.events()), 1)
+
+    def test_partial_payment_keeps_the_remaining_amount(self):
+        invoice = self.invoice(1000.0)
+        self.escalate(day(1))
+        self.pay(invoice, 400.0, day(5))
+        self.escalate(day(10))
+        call = self.events()[-1]
+        self.assertEqual((call.channel, call.amount_net), ("phone", 600.0))
+        self.assertEqual(call.line_ids.amount_residual, 600.0)
+
+    def test_one_communication_per_customer_net_of_credits(self):
+        late = self.invoice(700.0, due=day(-10))
+        recent = self.invoice(300.0)
+        refund = self._create_invoice_one_line(
+            move_type="out_refund", price_unit=250.0, tax_ids=[], partner_id=self.customer,
+            invoice_date=day(-20), post=True,
+        )
+        self.assertEqual(refund.payment_state, "not_paid")
+        self.escalate(day(1))
+        (event,) = self.events()
+        # the late invoice is at D+11: it takes the email (one step per run), so does the recent one
+        self.assertEqual(event.channel, "email")
+        self.assertEqual(event.line_ids.move_id, late | recent)
+        self.assertEqual((event.amount_due, event.amount_credit, event.amount_net), (1000.0, 250.0, 750.0))
+
+    def test_foreign_currency_invoice(self):
+        other = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        invoice = self.invoice(1000.0, currency_id=other.id)
+        self.assertEqual(invoice.amount_residual_signed, 500.0)
+        self.escalate(day(1))
+        event = self.events()
+        self.assertEqual(event.amount_net, 500.0, "totals in company currency")
+        self.assertEqual(event.line_ids.amount_residual, 1000.0, "lines in the invoice's currency")
+        self.assertEqual(event.line_ids.currency_id, other)
+
+    def test_customer_without_email_gets_a_letter_and_the_event_says_why(self):
+        self.customer.email = False
+        self.invoice(450.0)
+        self.escalate(day(1))
+        event = self.events()
+        self.assertEqual((event.channel, event.state, event.letter_type), ("letter", "to_print", "courteous"))
+        self.assertIn("No email address", event.note)
+        self.assertFalse(self.mails(event))
+
+    def test_never_chased(self):
+        disputed = self.invoice(100.0)
+        disputed.debt_dispute = True
+        excluded = self.invoice(200.0)
+        excluded.no_followup = True
+        promised = self.invoice(300.0)
+        promised.debt_promise_date = day(5)
+        self.escalate(day(1))
+        self.assertFalse(self.events())
+        # the promise runs until its date plus the grace period (3 days), then dunning resumes
+        self.escalate(day(8))
+        self.assertFalse(self.events())
+        self.escalate(day(9))
+        self.assertEqual(self.events().line_ids.move_id, promised)
+
+    def test_excluded_customer_is_never_chased(self):
+        self.customer.with_company(self.company).debt_excluded = True
+        self.invoice(100.0)
+        self.escalate(day(15))
+        self.assertFalse(self.events())
+
+    def test_amount_below_the_step_minimum_waits(self):
+        self.steps.filtered(lambda s: s.offset_days == 1).min_amount = 100.0
+        small = self.invoice(60.0)
+        self.escalate(day(1))
+        self.assertFalse(self.events())
+        self.assertEqual(small.debt_level, 0)
+        self.assertLessEqual(small.debt_next_date, day(1), "decided again at the next run")
+        self.invoice(50.0, due=day(-1))
+        self.escalate(day(2))
+        self.assertEqual(self.events().amount_net, 110.0)
+
+    def test_two_companies_each_with_their_scenario(self):
+        company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+        scenario_2 = self.env["debt.collection.scenario"].search(
+            [("company_id", "=", company_2.id), ("is_default", "=", True)]
+        )
+        self.assertTrue(scenario_2, "every new company gets its default scenario")
+        scenario_2.step_ids.filtered(lambda s: s.offset_days == 1).offset_days = 3
+        invoice_2 = self.invoice(900.0, company_id=company_2.id, journal_id=None)
+        self.assertEqual(invoice_2.company_id, company_2)
+        self.invoice(100.0)
+
+        self.escalate(day(1))
+        self.escalate(day(1), company_2)
+        self.assertEqual(self.events().company_id, self.company)
+        self.escalate(day(3), company_2)
+        event_2 = self.events().filtered(lambda e: e.company_id == company_2)
+        self.assertEqual((event_2.channel, event_2.step_id.scenario_id), ("email", scenario_2))
+        self.assertEqual(event_2.line_ids.move_id, invoice_2)
+
+    def test_manager_approval_holds_the_step(self):
+        email_step = self.steps.filtered(lambda s: s.offset_days == 1)
+        email_step.needs_approval = True
+        self.invoice(500.0)
+        self.escalate(day(1))
+        event = self.events()
+        self.assertEqual(event.state, "to_approve")
+        self.assertFalse(self.mails(event))
+        event.action_approve()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(len(self.mails(event)), 1)
+
+    def test_events_cannot_be_changed(self):
+        self.invoice(500.0)
+        self.escalate(day(1))
+        event = self.events().with_user(self.env.user).sudo(False)
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            event.write({"amount_net": 1.0})
+        with self.assertRaises(AccessError):
+            event.unlink()
+        self.assertTrue(event.exists())
+
+    def test_preview_announces_the_run_without_acting(self):
+        self.invoice(500.0)
+        wizard = self.env["debt.collection.run.wizard"].with_context(
+            default_company_id=self.company.id
+        )
+        with self.subTest("preview"):
+            from freezegun import freeze_time
+
+            with freeze_time(day(1)):
+                preview = wizard.create({})
+                self.assertEqual(preview.line_ids.mapped("channel"), ["email"])
+                self.assertEqual(preview.amount_total, 500.0)
+                self.assertFalse(self.events())
+                preview.action_run()
+        self.assertEqual(self.events().channel, "email")
+
+    def _queries_of_a_run(self, count):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Client {count}-{i}", "email": f"c{count}-{i}@example.fr"} for i in range(count)]
+        )
+        for partner in partners:
+            self.invoice(100.0, partner=partner)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.escalate(day(1))
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.assertEqual(self.Event.search_count([("partner_id", "in", partners.ids)]), count)
+        return queries
+
+    def test_query_count_does_not_grow_with_the_invoices(self):
+        queries_20 = self._queries_of_a_run(20)
+        self.Event.sudo().search([]).unlink()
+        queries_200 = self._queries_of_a_run(200)
+        self.assertLessEqual(queries_200, queries_20 + 5, (queries_20, queries_200))
