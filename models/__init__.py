@@ -8,3 +8,15 @@ from . import account_move
 from . import debt_collection_event
 from . import debt_collection_event_line
 from . import debt_collection_run
+from . import debt_collection_rate
+from . import debt_collection_dispute_reason
+from . import debt_collection_dispute
+from . import debt_collection_promise
+from . import res_config_settings
+from . import res_partner_payer_profile
+from . import account_move_analytics
+from . import debt_collection_scenario_payer_class
+from . import debt_collection_aged_balance
+from . import debt_collection_delay_trend
+from . import debt_collection_forecast
+from . import debt_collection_dashboard

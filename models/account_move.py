@@ -1,9 +1,12 @@
 from collections import defaultdict
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules.escalation import next_action_date
+from ..rules.payment_terms import exceeds_legal_term
+from ..rules.penalties import DueInvoice, Penalties, penalties
 
 CHASEABLE_PAYMENT_STATES = ("not_paid", "partial")
 
@@ -43,24 +46,104 @@ class AccountMove(models.Model):
         string="In Dispute",
         copy=False,
         tracking=True,
+        compute="_compute_debt_dispute",
+        store=True,
+        readonly=False,
         help="A disputed invoice (litige) is not reminded until the dispute is resolved.",
     )
     debt_promise_date = fields.Date(
         string="Promised Payment Date",
         copy=False,
         tracking=True,
+        compute="_compute_debt_promise_date",
+        store=True,
+        readonly=False,
         help="While a promise runs (until this date plus the scenario's grace period), "
         "the invoice is not reminded.",
     )
+    debt_dispute_ids = fields.One2many("debt.collection.dispute", "move_id", string="Disputes", readonly=True)
+    debt_promise_ids = fields.Many2many(
+        "debt.collection.promise",
+        "debt_collection_promise_move_rel",
+        "move_id",
+        "promise_id",
+        string="Promises to Pay",
+        copy=False,
+        readonly=True,
+    )
+    debt_satisfaction = fields.Selection(
+        [("pending", "Pending"), ("satisfied", "Satisfied"), ("unsatisfied", "Unsatisfied")],
+        string="Satisfaction",
+        copy=False,
+        readonly=True,
+        help="Outcome of the satisfaction check before the due date (pending: check sent, no answer yet).",
+    )
+    debt_satisfaction_score = fields.Integer(
+        string="Satisfaction Score",
+        copy=False,
+        readonly=True,
+        help="From 1 (very unhappy) to 5; 0: not rated.",
+    )
+    debt_satisfaction_note = fields.Text(string="Satisfaction Note", copy=False, readonly=True)
+    debt_can_edit = fields.Boolean(compute="_compute_debt_can_edit")
     debt_case_id = fields.Many2one(
         "debt.collection.case", string="Collection Case", copy=False, index="btree_not_null"
     )
     debt_days_late = fields.Integer(string="Days Late", compute="_compute_debt_days_late")
+    debt_penalty_source_ids = fields.Many2many(
+        "account.move",
+        "account_move_debt_penalty_rel",
+        "penalty_invoice_id",
+        "source_invoice_id",
+        string="Penalties Charged On",
+        copy=False,
+        readonly=True,
+        help="Late invoices whose interest and recovery indemnity this invoice charges.",
+    )
+    debt_penalty_invoice_ids = fields.Many2many(
+        "account.move",
+        "account_move_debt_penalty_rel",
+        "source_invoice_id",
+        "penalty_invoice_id",
+        string="Penalty Invoices",
+        copy=False,
+        readonly=True,
+    )
+    debt_term_exceeds_law = fields.Boolean(
+        string="Term Beyond the Legal Maximum",
+        compute="_compute_debt_term_exceeds_law",
+        help="Between professionals, payment terms may not exceed 60 days net or 45 days end of "
+        "month (Code de commerce L441-10).",
+    )
+    debt_shows_late_payment_terms = fields.Boolean(
+        compute="_compute_debt_term_exceeds_law",
+        help="Professional customer: the invoice states the late-payment penalties and the 40 EUR "
+        "recovery indemnity.",
+    )
 
+    _debt_satisfaction_score_range = models.Constraint(
+        "CHECK(debt_satisfaction_score BETWEEN 0 AND 5)", "A satisfaction score goes from 1 to 5."
+    )
     _debt_next_date_idx = models.Index(
         "(company_id, debt_next_date) WHERE debt_next_date IS NOT NULL "
         "AND move_type = 'out_invoice' AND state = 'posted'"
     )
+
+    @api.depends("debt_dispute_ids.state")
+    def _compute_debt_dispute(self):
+        for move in self:
+            move.debt_dispute = any(dispute.state == "open" for dispute in move.debt_dispute_ids)
+
+    @api.depends("debt_promise_ids.state", "debt_promise_ids.date")
+    def _compute_debt_promise_date(self):
+        for move in self:
+            running = move.debt_promise_ids.filtered(lambda p: p.state == "running")
+            move.debt_promise_date = max(running.mapped("date"), default=False)
+
+    @api.depends_context("uid")
+    def _compute_debt_can_edit(self):
+        can_edit = self.env.user.has_group("account_debt_collection.group_debt_collection_user")
+        self.debt_can_edit = can_edit
 
     @api.depends("invoice_date_due")
     def _compute_debt_days_late(self):
@@ -68,6 +151,16 @@ class AccountMove(models.Model):
         for move in self:
             due = move.invoice_date_due
             move.debt_days_late = max((today - due).days, 0) if due else 0
+
+    @api.depends("move_type", "invoice_date", "invoice_date_due", "commercial_partner_id.debt_is_consumer")
+    def _compute_debt_term_exceeds_law(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            professional = move.move_type == "out_invoice" and not move.commercial_partner_id.debt_is_consumer
+            move.debt_shows_late_payment_terms = professional
+            move.debt_term_exceeds_law = professional and exceeds_legal_term(
+                move.invoice_date or today, move.invoice_date_due
+            )
 
     # ------------------------------------------------------------------ scheduling
 
@@ -120,7 +213,88 @@ class AccountMove(models.Model):
             self._debt_reschedule()
         return result
 
+    # ------------------------------------------------------------------ penalties
+
+    def _debt_payments(self):
+        """``{move_id: [(date, amount)]}``: what reconciled each invoice, in company currency."""
+        if not self:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.move_id, partial.max_date, SUM(partial.amount)
+                     FROM account_partial_reconcile partial
+                     JOIN account_move_line line ON line.id = partial.debit_move_id
+                    WHERE line.move_id = ANY(%s)
+                 GROUP BY line.move_id, partial.max_date""",
+                self.ids,
+            )
+        )
+        payments = defaultdict(list)
+        for move_id, day, amount in self.env.cr.fetchall():
+            payments[move_id].append((day, Decimal(str(amount))))
+        return payments
+
+    def _debt_penalties(self, to_date):
+        """Late interest and recovery indemnity of these invoices at ``to_date``, per invoice.
+
+        Interest runs on the total including tax, at the company's contractual rate or the
+        legal default; consumers owe interest only from the formal notice (this date at the
+        earliest) and no indemnity.
+        """
+        table = self.env["debt.collection.rate"]._rate_table()
+        payments = self._debt_payments()
+        notices = dict(
+            self.env["debt.collection.event.line"]._read_group(
+                [("move_id", "in", self.ids), ("event_id.letter_type", "=", "formal_notice")],
+                ["move_id"],
+                ["date:min"],
+            )
+        )
+        result = Penalties()
+        warnings = []
+        for (company, partner), moves in self.grouped(
+            lambda m: (m.company_id, m.commercial_partner_id)
+        ).items():
+            notice_date = min((notices[m] for m in moves if m in notices), default=to_date)
+            due = [
+                DueInvoice(
+                    move.id,
+                    move.invoice_date_due,
+                    Decimal(str(move.amount_total_signed)),
+                    tuple(payments.get(move.id, ())),
+                )
+                for move in moves
+            ]
+            computed = penalties(
+                due,
+                to_date,
+                table=table,
+                contractual_rate=company.debt_late_interest_rate or None,
+                debtor_is_consumer=partner.debt_is_consumer,
+                formal_notice_date=notice_date,
+            )
+            result.by_invoice.update(computed.by_invoice)
+            warnings += [w for w in computed.warnings if w not in warnings]
+        result.warnings = tuple(warnings)
+        return result
+
     # ------------------------------------------------------------------ actions
+
+    def action_debt_log_call(self):
+        """Open the Log a Call wizard on these invoices."""
+        return self.env["debt.collection.call.wizard"]._action_open("account.move", self)
+
+    def action_debt_raise_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Raise a Dispute"),
+            "res_model": "debt.collection.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
 
     def action_debt_reset(self):
         """Start the scenario again from its first step."""

@@ -3,6 +3,17 @@ from odoo.exceptions import UserError
 
 from .debt_collection_step import CHANNELS, LETTER_TYPES
 
+#: How a call ends (Log a Call wizard).
+CALL_OUTCOMES = [
+    ("satisfied", "Satisfied"),
+    ("paid", "Paid Already"),
+    ("promise", "Promise to Pay"),
+    ("problem", "Problem Raised"),
+    ("unreachable", "Unreachable"),
+]
+
+PAYMENT_METHODS = [("transfer", "Bank Transfer"), ("cheque", "Cheque"), ("card", "Card")]
+
 EVENT_STATES = [
     ("to_approve", "To Approve"),
     ("to_print", "To Print"),
@@ -39,7 +50,12 @@ class DebtCollectionEvent(models.Model):
     scenario_id = fields.Many2one(related="step_id.scenario_id", store=True)
     level = fields.Integer(readonly=True)
     kind = fields.Selection(
-        [("pre_due", "Before Due Date"), ("overdue", "Overdue"), ("manual", "Manual")],
+        [
+            ("pre_due", "Before Due Date"),
+            ("overdue", "Overdue"),
+            ("manual", "Manual"),
+            ("promise", "Promise to Pay"),
+        ],
         required=True,
         default="manual",
         readonly=True,
@@ -56,6 +72,20 @@ class DebtCollectionEvent(models.Model):
     amount_due = fields.Monetary(string="Total Due", readonly=True)
     amount_credit = fields.Monetary(string="Unreconciled Credits", readonly=True)
     amount_net = fields.Monetary(string="Net Due", readonly=True)
+    amount_interest = fields.Monetary(
+        string="Late Interest", readonly=True, help="Late-payment interest computed to the event's date."
+    )
+    amount_indemnity = fields.Monetary(
+        string="Recovery Indemnity", readonly=True, help="40 EUR per late invoice, not subject to VAT."
+    )
+    amount_claimed = fields.Monetary(
+        string="Total Claimed",
+        compute="_compute_amount_claimed",
+        help="Net amount due plus late interest and recovery indemnity.",
+    )
+    penalty_warning = fields.Text(
+        readonly=True, help="Rates missing from the table: the latest known rate was used."
+    )
     activity_id = fields.Many2one("mail.activity", string="Task", readonly=True, index="btree_not_null")
     case_id = fields.Many2one("debt.collection.case", readonly=True, index="btree_not_null")
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
@@ -63,12 +93,59 @@ class DebtCollectionEvent(models.Model):
     tracking_number = fields.Char(
         string="Registered Letter Number", help="Number of the registered letter (lettre recommandée)."
     )
+    outcome = fields.Selection(
+        [*CALL_OUTCOMES, ("promise_broken", "Promise Broken")],
+        readonly=True,
+        index="btree_not_null",
+        help="What a call (or a promise to pay) came to.",
+    )
+    payment_method = fields.Selection(
+        PAYMENT_METHODS, readonly=True, help="How the customer says the invoices were paid."
+    )
+    payment_date = fields.Date(readonly=True, help="When the customer says the invoices were paid.")
+    promise_id = fields.Many2one(
+        "debt.collection.promise", string="Promise to Pay", readonly=True, index="btree_not_null",
+        help="Promise made during this call, or the promise this event found broken.",
+    )
+    broken_promise_id = fields.Many2one(
+        "debt.collection.promise",
+        readonly=True,
+        index="btree_not_null",
+        help="Broken promise this communication reminds the customer of.",
+    )
+    dispute_ids = fields.One2many("debt.collection.dispute", "event_id", string="Disputes", readonly=True)
+
+    @api.depends("amount_net", "amount_interest", "amount_indemnity")
+    def _compute_amount_claimed(self):
+        for event in self:
+            event.amount_claimed = event.amount_net + event.amount_interest + event.amount_indemnity
 
     @api.depends("partner_id", "date", "channel")
     def _compute_reference(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for event in self:
             event.reference = f"{event.date} · {channels.get(event.channel, '')} · {event.partner_id.name}"
+
+    @api.model
+    def _line_commands(self, moves, today):
+        """Event lines listing ``moves`` with their figures of ``today`` (nothing advances)."""
+        return [
+            fields.Command.create(
+                {
+                    "move_id": move.id,
+                    "advanced": False,
+                    "level": move.debt_level,
+                    "cycle": move.debt_cycle,
+                    "due_date": move.invoice_date_due,
+                    "days_late": max((today - move.invoice_date_due).days, 0) if move.invoice_date_due else 0,
+                    "currency_id": move.currency_id.id,
+                    "amount_total": move.amount_total,
+                    "amount_residual": move.amount_residual,
+                    "amount_residual_company": move.amount_residual_signed,
+                }
+            )
+            for move in moves
+        ]
 
     def write(self, vals):
         if not self.env.su and set(vals) - MUTABLE_FIELDS:

@@ -28,6 +28,9 @@ class DebtCollectionEventLine(models.Model):
         string="Amount Due (company currency)", currency_field="company_currency_id"
     )
 
+    interest_amount = fields.Monetary(string="Late Interest", currency_field="company_currency_id")
+    indemnity_amount = fields.Monetary(string="Recovery Indemnity", currency_field="company_currency_id")
+
     _one_step_once_per_cycle = models.UniqueIndex(
         "(move_id, step_id, cycle) WHERE advanced",
         "An invoice takes each dunning step once.",

@@ -3,7 +3,6 @@
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -11,6 +10,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules.escalation import Communication, OpenInvoice, next_action_date, plan_run
+from ..rules.promise import is_paused
 from .account_move import CHASEABLE_PAYMENT_STATES, _level_in
 
 _logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class DebtCollectionRun(models.AbstractModel):
         there); a batch interrupted by a crash is rolled back and decided again next run.
         """
         today = today or fields.Date.context_today(self)
+        self.env["debt.collection.promise"]._debt_break_overdue(company, today)
         after = 0
         while True:
             partner_ids = self._candidate_partners(company, today, after, batch_size)
@@ -149,7 +150,7 @@ class DebtCollectionRun(models.AbstractModel):
         decisions = []
         for scenario, scenario_rows in by_scenario.items():
             steps = scenario._rule_steps()
-            grace = timedelta(days=scenario.promise_grace_days)
+            grace = scenario.promise_grace_days
             invoices = [
                 OpenInvoice(
                     id=row["id"],
@@ -170,7 +171,7 @@ class DebtCollectionRun(models.AbstractModel):
     @staticmethod
     def _chaseable(row, excluded, today, grace):
         """Never chase: excluded, disputed, promised, frozen by a case."""
-        promised = row["promise_date"] and row["promise_date"] + grace >= today
+        promised = is_paused(row["promise_date"], grace, today)
         return not (
             row["partner_id"] in excluded
             or row["no_followup"]
@@ -250,9 +251,10 @@ class DebtCollectionRun(models.AbstractModel):
         self.env["res.partner"].browse({d.communication.partner_id for d in decisions}).fetch(
             ["name", "email", "lang"]
         )
-        events = self.env["debt.collection.event"].sudo().create(
-            [self._event_values(decision, moves, today) for decision in decisions]
-        )
+        values = [self._event_values(decision, moves, today) for decision in decisions]
+        self._add_penalties(decisions, values, today)
+        self.env["debt.collection.promise"]._debt_mention_broken(values)
+        events = self.env["debt.collection.event"].sudo().create(values)
         self._advance_invoices(decisions, moves, today)
         self._dispatch(events.filtered(lambda e: e.state != "to_approve"))
         self._log_on_partners(events)
@@ -302,6 +304,37 @@ class DebtCollectionRun(models.AbstractModel):
             "amount_net": comm.net_due,
             "line_ids": lines,
         }
+
+    def _add_penalties(self, decisions, values, today):
+        """State interest and indemnity on the communications of steps that charge them."""
+        penalty_steps = self._penalty_step_ids(decisions)
+        charging = [
+            (d, v)
+            for d, v in zip(decisions, values, strict=True)
+            if d.communication.step.id in penalty_steps
+        ]
+        if not charging:
+            return
+        moves = self.env["account.move"].browse(
+            {cmd[2]["move_id"] for _d, vals in charging for cmd in vals["line_ids"]}
+        )
+        computed = moves._debt_penalties(today)
+        for _decision, vals in charging:
+            lines = [cmd[2] for cmd in vals["line_ids"]]
+            for line in lines:
+                penalty = computed.by_invoice[line["move_id"]]
+                line.update(
+                    interest_amount=float(penalty.interest), indemnity_amount=float(penalty.indemnity)
+                )
+            vals.update(
+                amount_interest=sum(line["interest_amount"] for line in lines),
+                amount_indemnity=sum(line["indemnity_amount"] for line in lines),
+                penalty_warning="\n".join(computed.warnings) or False,
+            )
+
+    def _penalty_step_ids(self, decisions):
+        steps = self.env["debt.collection.step"].browse({d.communication.step.id for d in decisions})
+        return set(steps.filtered("charge_penalties").ids)
 
     def _channel_for(self, step, partner):
         """The channel actually used, and why when it differs from the step's."""
@@ -380,10 +413,20 @@ class DebtCollectionRun(models.AbstractModel):
 
     def _dispatch_satisfaction_check(self, events):
         """A satisfaction check is an email when the step has a template, else a call."""
+        self._mark_satisfaction_pending(events.line_ids.move_id)
         by_mail = events.filtered(lambda e: e.step_id.mail_template_id and e.partner_id.email)
         if by_mail:
             self._dispatch_email(by_mail)
         self._dispatch_phone(events - by_mail)
+
+    def _mark_satisfaction_pending(self, moves):
+        """The check went out: its invoices await the customer's answer (one query)."""
+        if not moves:
+            return
+        self.env.cr.execute(
+            SQL("UPDATE account_move SET debt_satisfaction = 'pending' WHERE id = ANY(%s)", moves.ids)
+        )
+        moves.invalidate_recordset(["debt_satisfaction"])
 
     def _dispatch_phone(self, events):
         if not events:

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules.legal import LEGAL_OTHER, RateBelowLegalFloor, RateNotFound, check_contractual_rate
 
 
 class ResCompany(models.Model):
@@ -9,6 +12,46 @@ class ResCompany(models.Model):
         string="Default Credit Controller",
         help="Receives the phone tasks of customers that have no credit controller of their own.",
     )
+    debt_late_interest_rate = fields.Float(
+        string="Contractual Late-Payment Rate (%)",
+        digits=(5, 2),
+        help="Annual rate of the late-payment penalties stated in your terms of sale. Leave 0 "
+        "to apply the legal default: the ECB refinancing rate plus 10 points. It may not be "
+        "below 3 times the legal interest rate.",
+    )
+
+    debt_dispute_escalation_days = fields.Integer(
+        string="Escalate Disputes After (days)",
+        default=30,
+        help="An open dispute older than this comes back to the collection managers.",
+    )
+
+    @api.constrains("debt_late_interest_rate")
+    def _check_debt_late_interest_rate(self):
+        """A contractual rate may not be below 3 times the legal interest rate (L441-10 II)."""
+        companies = self.filtered("debt_late_interest_rate")
+        if not companies:
+            return
+        table = self.env["debt.collection.rate"]._rate_table()
+        today = fields.Date.context_today(self)
+        for company in companies:
+            try:
+                legal = table.lookup(LEGAL_OTHER, today)
+                check_contractual_rate(company.debt_late_interest_rate, legal.rate)
+            except RateNotFound as error:
+                raise ValidationError(
+                    self.env._("Add the legal interest rate in force to check the contractual rate.")
+                ) from error
+            except RateBelowLegalFloor as error:
+                raise ValidationError(
+                    self.env._(
+                        "The contractual late-payment rate %(rate)s %% is below the legal floor of "
+                        "%(floor)s %% (3 times the legal interest rate of %(legal)s %%).",
+                        rate=f"{error.rate:.2f}",
+                        floor=f"{error.floor:.2f}",
+                        legal=f"{error.legal_rate:.2f}",
+                    )
+                ) from error
 
     @api.model_create_multi
     def create(self, vals_list):

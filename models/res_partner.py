@@ -49,6 +49,69 @@ class ResPartner(models.Model):
         store=True,
     )
 
+    debt_promise_kept_count = fields.Integer(
+        string="Promises Kept",
+        compute="_compute_debt_promise_counts",
+        groups="account.group_account_invoice",
+    )
+    debt_promise_broken_count = fields.Integer(
+        string="Promises Broken",
+        compute="_compute_debt_promise_counts",
+        groups="account.group_account_invoice",
+    )
+    debt_dispute_open_count = fields.Integer(
+        string="Open Disputes",
+        compute="_compute_debt_promise_counts",
+        groups="account.group_account_invoice",
+    )
+    debt_can_edit = fields.Boolean(compute="_compute_debt_can_edit")
+
+    def _compute_debt_promise_counts(self):
+        """Kept and broken promises, open disputes of the customers, in two grouped reads."""
+        commercial = self.commercial_partner_id
+        promises = self.env["debt.collection.promise"]._read_group(
+            [("partner_id", "in", commercial.ids), ("state", "in", ("kept", "broken"))],
+            ["partner_id", "state"],
+            ["__count"],
+        )
+        counts = {(partner.id, state): count for partner, state, count in promises}
+        disputes = dict(
+            self.env["debt.collection.dispute"]._read_group(
+                [("partner_id", "in", commercial.ids), ("state", "=", "open")], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            key = partner.commercial_partner_id
+            partner.debt_promise_kept_count = counts.get((key.id, "kept"), 0)
+            partner.debt_promise_broken_count = counts.get((key.id, "broken"), 0)
+            partner.debt_dispute_open_count = disputes.get(key, 0)
+
+    @api.depends_context("uid")
+    def _compute_debt_can_edit(self):
+        self.debt_can_edit = self.env.user.has_group("account_debt_collection.group_debt_collection_user")
+
+    def action_debt_log_call(self):
+        """Open the Log a Call wizard for this customer."""
+        return self.env["debt.collection.call.wizard"]._action_open("res.partner", self)
+
+    def action_debt_view_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_collection.action_debt_collection_promise"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
+
+    def action_debt_view_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_collection.action_debt_collection_dispute"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
+
     @api.depends("is_company", "parent_id")
     def _compute_debt_is_consumer(self):
         for partner in self:
@@ -75,6 +138,21 @@ class ResPartner(models.Model):
         levels = {partner.id: level for partner, level in open_moves}
         for partner in self:
             partner.debt_level = levels.get(partner.commercial_partner_id.id, 0)
+
+    def _debt_statement_lines(self, company):
+        """Open receivable items of this customer in ``company``: invoices, credit notes, payments."""
+        self.ensure_one()
+        return self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0),
+            ],
+            order="date_maturity, date, id",
+        )
 
     @api.model
     def _debt_scenarios_of(self, moves):

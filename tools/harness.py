@@ -38,6 +38,22 @@ ADDONS_LINK_DIR = BUILD / "addons"
 PG_DIR = BUILD / "pg"
 PG_ROLE = "odoo"
 DEMO_DB = "debt_collection_demo"
+#: Run in the demo database before the module is installed: a French SME, in French and
+#: EUR, so that installing Accounting picks the French chart of accounts.
+FRENCH_COMPANY = """
+env['res.lang']._activate_lang('fr_FR')
+company = env.ref('base.main_company')
+company.write({
+    'name': 'Atelier Dupuis Froid & Climatisation SAS',
+    'street': '14 rue de la Villette', 'zip': '69003', 'city': 'Lyon',
+    'country_id': env.ref('base.fr').id, 'currency_id': env.ref('base.EUR').id,
+    'company_registry': '732829320', 'vat': 'FR44732829320',
+    'email': 'compta@atelier-dupuis.example', 'phone': '+33 4 72 00 00 00',
+})
+env.ref('base.EUR').active = True
+env.ref('base.user_admin').write({'lang': 'fr_FR', 'tz': 'Europe/Paris'})
+env.cr.commit()
+"""
 NO_ODOO_LINE = (
     "Odoo 19.0 not found: set ODOO_PATH to an Odoo 19.0 source tree "
     "(holding odoo/ and addons/) or install Odoo so that `import odoo` works."
@@ -89,21 +105,31 @@ def find_odoo():
 
 
 def link_module():
-    """Expose the repository under the module's technical name, whatever the clone is named."""
-    ADDONS_LINK_DIR.mkdir(parents=True, exist_ok=True)
-    link = ADDONS_LINK_DIR / MODULE
-    if link.is_symlink() and link.resolve() == ROOT:
-        return
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(ROOT, target_is_directory=True)
+    """Expose the repository under the module's technical name, whatever the clone is named.
+
+    The module folder is made of links to the repository's entries, all but the hidden ones:
+    a link to the root itself would let Odoo walk into ``.build`` (the virtual environment,
+    the filestore, and the module again) when it collects translatable terms.
+    """
+    module = ADDONS_LINK_DIR / MODULE
+    if module.is_symlink():
+        module.unlink()
+    module.mkdir(parents=True, exist_ok=True)
+    wanted = {entry.name: entry for entry in ROOT.iterdir() if not entry.name.startswith(".")}
+    for link in module.iterdir():
+        if link.name not in wanted or not link.is_symlink():
+            link.unlink()
+    for name, entry in wanted.items():
+        link = module / name
+        if not link.is_symlink():
+            link.symlink_to(entry, target_is_directory=entry.is_dir())
 
 
-def odoo_command(odoo, pg, database, extra):
-    root, addons = odoo
+def odoo_command(odoo, pg, database, extra, subcommand="server"):
+    _root, addons = odoo
     addons_path = ",".join(str(p) for p in [ADDONS_LINK_DIR, *addons])
     cmd = [
-        venv_python(), "-m", "odoo", "server",
+        venv_python(), "-m", "odoo", subcommand,
         f"--addons-path={addons_path}",
         f"--database={database}",
         f"--db_host={pg['host']}",
@@ -217,6 +243,14 @@ def reachable_pg():
     return start_throwaway_pg()
 
 
+def database_exists(pg, database):
+    env = dict(os.environ, PGPASSWORD=pg.get("password", ""))
+    probe = run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", pg["user"], "-d", "postgres",
+                 "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"],
+                capture_output=True, text=True, env=env)
+    return probe.stdout.strip() == "1"
+
+
 def drop_database(pg, database):
     env = dict(os.environ, PGPASSWORD=pg.get("password", ""))
     run(["dropdb", "--if-exists", "-h", pg["host"], "-p", str(pg["port"]), "-U", pg["user"], database],
@@ -252,6 +286,19 @@ def cmd_demo(args):
         drop_database(pg, DEMO_DB)
     log = BUILD / "demo-install.log"
     log.unlink(missing_ok=True)
+    if not database_exists(pg, DEMO_DB):
+        say(f"creating {DEMO_DB}: a French company, in French and EUR")
+        steps = [
+            run(odoo_command(odoo, pg, DEMO_DB, ["-i", "base", "--with-demo", "--stop-after-init",
+                                                 "--http-interface=127.0.0.1", f"--logfile={log}"]),
+                env=odoo_env(odoo)),
+            run(odoo_command(odoo, pg, DEMO_DB, ["--no-http", f"--logfile={log}"], subcommand="shell"),
+                input=FRENCH_COMPANY, text=True, env=odoo_env(odoo), capture_output=True),
+        ]
+        if any(step.returncode for step in steps):
+            say(f"creating the demo database failed, see {log}")
+            return 1
+        log.unlink(missing_ok=True)
     say(f"installing {MODULE} with demo data in database {DEMO_DB} (log: {log})")
     install = run(
         odoo_command(odoo, pg, DEMO_DB, [
@@ -270,7 +317,7 @@ def cmd_demo(args):
         print(line)
     say("running the daily escalation once")
     escalate = run(
-        odoo_command(odoo, pg, DEMO_DB, ["shell", "--no-http", f"--logfile={log}"]),
+        odoo_command(odoo, pg, DEMO_DB, ["--no-http", f"--logfile={log}"], subcommand="shell"),
         input="env['debt.collection.run']._cron_escalate()\nenv.cr.commit()\n",
         text=True, env=odoo_env(odoo), capture_output=True,
     )
@@ -344,7 +391,8 @@ def run_odoo_tests(odoo, args):
         proc = run(
             odoo_command(odoo, pg, database, [
                 "-i", MODULE, "--test-enable", f"--test-tags={tags}", "--stop-after-init",
-                "--http-interface=127.0.0.1", "--http-port", str(free_port(8169)), f"--logfile={log}", "--log-level=test",
+                "--http-interface=127.0.0.1", "--http-port", str(free_port(8169)),
+                f"--logfile={log}", "--log-level=test",
             ]),
             env=odoo_env(odoo),
         )

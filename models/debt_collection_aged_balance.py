@@ -1,0 +1,325 @@
+import io
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..rules.analytics import BUCKETS
+
+BUCKET_SELECTION = [(key, label) for key, label, _last in BUCKETS]
+#: The column of each bucket's amount, in ``BUCKETS`` order.
+BUCKET_COLUMNS = dict(
+    zip(
+        (key for key, _label, _last in BUCKETS),
+        ("amount_not_due", "amount_1_30", "amount_31_60", "amount_61_90", "amount_over_90"),
+        strict=True,
+    )
+)
+
+
+class DebtCollectionAgedBalance(models.TransientModel):
+    """One receivable journal item open on the date of an aged balance, with its bucket.
+
+    The rows of one aged balance are written by one ``INSERT ... SELECT`` (see
+    :meth:`_fill`); the pivot sums them by customer and bucket, and each figure drills down
+    to the rows, which open the journal items that make it up.
+    """
+
+    _name = "debt.collection.aged.balance"
+    _description = "Aged Balance Line"
+    _order = "partner_id, date_maturity, id"
+    _rec_name = "move_line_id"
+
+    wizard_id = fields.Many2one(
+        "debt.collection.aged.balance.wizard", required=True, ondelete="cascade", index=True
+    )
+    # Stored: what the pivot groups by. Related: the rest, so that the INSERT of 100,000 rows
+    # checks few foreign keys.
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    move_id = fields.Many2one(related="move_line_id.move_id", string="Entry")
+    account_id = fields.Many2one(related="move_line_id.account_id")
+    date = fields.Date(related="wizard_id.date", string="At Date")
+    company_id = fields.Many2one(related="wizard_id.company_id")
+    currency_id = fields.Many2one(related="wizard_id.company_id.currency_id", string="Company Currency")
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    bucket = fields.Selection(BUCKET_SELECTION, readonly=True)
+    amount_residual = fields.Monetary(string="Open Amount", readonly=True)
+    amount_not_due = fields.Monetary(string="Not Due", readonly=True)
+    amount_1_30 = fields.Monetary(string="1-30", readonly=True)
+    amount_31_60 = fields.Monetary(string="31-60", readonly=True)
+    amount_61_90 = fields.Monetary(string="61-90", readonly=True)
+    amount_over_90 = fields.Monetary(string="Over 90", readonly=True)
+
+    @api.model
+    def _open_lines_query(self, company, at):
+        """``SELECT`` of the receivable items of ``company`` open on ``at``, one set-based query.
+
+        Open amount on ``at`` = balance minus the partial reconciliations with
+        ``max_date <= at`` (see ``rules.analytics.open_amount_at``); only items dated on or
+        before ``at``. An item fully reconciled today by partials all dated on or before
+        ``at`` was already closed then: the filter skips it, which keeps the query on the
+        open items and the recently reconciled ones.
+        """
+        digits = company.currency_id.decimal_places
+        bucket_case = SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s - o.date_maturity <= %s THEN %s", at, last_day, key)
+                if last_day is not None
+                else SQL("ELSE %s", key)
+                for key, _label, last_day in BUCKETS
+            ),
+        )
+        return SQL(
+            """
+            WITH open_lines AS (
+                SELECT aml.id AS move_line_id,
+                       aml.move_id,
+                       aml.account_id,
+                       COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
+                       COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                       ROUND(
+                           aml.balance
+                           - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                        WHERE p.debit_move_id = aml.id AND p.max_date <= %(at)s), 0)
+                           + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                        WHERE p.credit_move_id = aml.id AND p.max_date <= %(at)s), 0),
+                           %(digits)s
+                       ) AS amount_residual
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+             LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(at)s
+                   AND (aml.reconciled IS NOT TRUE
+                        OR EXISTS (SELECT 1 FROM account_partial_reconcile p
+                                    WHERE p.debit_move_id = aml.id AND p.max_date > %(at)s)
+                        OR EXISTS (SELECT 1 FROM account_partial_reconcile p
+                                    WHERE p.credit_move_id = aml.id AND p.max_date > %(at)s))
+            )
+            SELECT o.*, %(at)s - o.date_maturity AS days_overdue, %(bucket)s AS bucket
+              FROM open_lines o
+             WHERE o.amount_residual != 0
+            """,
+            at=at,
+            company=company.id,
+            digits=digits,
+            bucket=bucket_case,
+        )
+
+    @api.model
+    def _fill(self, wizard):
+        """Write the rows of ``wizard``'s aged balance in one ``INSERT ... SELECT``."""
+        for model, fnames in {
+            "account.move.line": [
+                "balance",
+                "date",
+                "date_maturity",
+                "reconciled",
+                "parent_state",
+                "partner_id",
+                "account_id",
+                "company_id",
+                "move_id",
+            ],
+            "account.partial.reconcile": ["amount", "max_date", "debit_move_id", "credit_move_id"],
+            "res.partner": ["commercial_partner_id"],
+        }.items():
+            self.env[model].flush_model(fnames)
+        self.flush_model()
+        self.env.cr.execute(SQL("DELETE FROM debt_collection_aged_balance WHERE wizard_id = %s", wizard.id))
+        bucket_columns = SQL(", ").join(SQL.identifier(BUCKET_COLUMNS[key]) for key, _label, _last in BUCKETS)
+        bucket_values = SQL(", ").join(
+            SQL("CASE WHEN q.bucket = %s THEN q.amount_residual ELSE 0 END", key)
+            for key, _label, _last in BUCKETS
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO debt_collection_aged_balance (
+                    wizard_id, partner_id, move_line_id, date_maturity, days_overdue, bucket,
+                    amount_residual, %(bucket_columns)s,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(wizard)s, q.partner_id, q.move_line_id, q.date_maturity, q.days_overdue,
+                       q.bucket, q.amount_residual, %(bucket_values)s,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM (%(query)s) q
+                """,
+                bucket_columns=bucket_columns,
+                bucket_values=bucket_values,
+                wizard=wizard.id,
+                uid=self.env.uid,
+                query=self._open_lines_query(wizard.company_id, wizard.date),
+            )
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model()
+        wizard.invalidate_recordset(["line_ids"])
+        return count
+
+    def action_open_move_lines(self):
+        """The journal items behind the selected figures."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Journal Items"),
+            "res_model": "account.move.line",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.move_line_id.ids)],
+            "context": {"create": False},
+        }
+
+
+class DebtCollectionAgedBalanceWizard(models.TransientModel):
+    _name = "debt.collection.aged.balance.wizard"
+    _description = "Aged Balance"
+    _check_company_auto = True
+
+    date = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
+    line_ids = fields.One2many("debt.collection.aged.balance", "wizard_id", readonly=True)
+
+    def _compute_lines(self):
+        self.ensure_one()
+        return self.env["debt.collection.aged.balance"]._fill(self)
+
+    def action_open(self):
+        """Compute the aged balance at the date and open it as a pivot."""
+        self._compute_lines()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(self.date)),
+            "res_model": "debt.collection.aged.balance",
+            "view_mode": "pivot,list,graph",
+            "views": [
+                (self.env.ref("account_debt_collection.view_debt_collection_aged_balance_pivot").id, "pivot"),
+                (self.env.ref("account_debt_collection.view_debt_collection_aged_balance_list").id, "list"),
+                (self.env.ref("account_debt_collection.view_debt_collection_aged_balance_graph").id, "graph"),
+            ],
+            "domain": [("wizard_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    def _partner_rows(self):
+        """``[(partner, {bucket_key: amount}, total)]`` sorted by customer name, one read_group."""
+        self.ensure_one()
+        aggregates = [f"{BUCKET_COLUMNS[key]}:sum" for key, _label, _last in BUCKETS]
+        groups = self.env["debt.collection.aged.balance"]._read_group(
+            [("wizard_id", "=", self.id)], ["partner_id"], [*aggregates, "amount_residual:sum"]
+        )
+        rows = [
+            (partner, dict(zip((key for key, _l, _d in BUCKETS), values[:-1], strict=True)), values[-1])
+            for partner, *values in groups
+        ]
+        return sorted(rows, key=lambda row: ((row[0].display_name or "").lower(), row[0].id))
+
+    def action_export_xlsx(self):
+        """Compute the aged balance and download it as an XLSX file.
+
+        The file is an attachment of its own, not a report bound to this wizard: it stays
+        downloadable after the wizard is vacuumed.
+        """
+        self._compute_lines()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._xlsx_filename(),
+                "raw": self._xlsx_content(),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _xlsx_filename(self):
+        return f"aged_balance_{self.company_id.name}_{fields.Date.to_string(self.date)}.xlsx".replace(
+            " ", "_"
+        )
+
+    def _xlsx_content(self):
+        """The aged balance as an accountant files it: header, one row per customer, totals."""
+        self.ensure_one()
+        labels = dict(
+            self.env["debt.collection.aged.balance"]._fields["bucket"]._description_selection(self.env)
+        )
+        currency = self.company_id.currency_id
+        money = "#,##0." + "0" * currency.decimal_places if currency.decimal_places else "#,##0"
+        buffer = io.BytesIO()
+        with xlsxwriter.Workbook(buffer, {"in_memory": True}) as workbook:
+            title = workbook.add_format({"bold": True, "font_size": 14})
+            bold = workbook.add_format({"bold": True})
+            date_format = workbook.add_format({"num_format": "yyyy-mm-dd", "align": "left", "bold": True})
+            header = workbook.add_format(
+                {"bold": True, "bottom": 1, "bg_color": "#D9D9D9", "text_wrap": True}
+            )
+            header_num = workbook.add_format(
+                {"bold": True, "bottom": 1, "bg_color": "#D9D9D9", "align": "right"}
+            )
+            amount = workbook.add_format({"num_format": money})
+            total = workbook.add_format({"num_format": money, "bold": True, "top": 1})
+            total_label = workbook.add_format({"bold": True, "top": 1})
+
+            sheet = workbook.add_worksheet(self.env._("Aged Balance")[:31])
+            sheet.write(0, 0, self.company_id.name, title)
+            sheet.write(1, 0, self.env._("Aged balance at"), bold)
+            sheet.write_datetime(1, 1, fields.Datetime.to_datetime(self.date), date_format)
+            sheet.write(2, 0, self.env._("Currency"), bold)
+            sheet.write(2, 1, currency.name)
+
+            header_row = 4
+            columns = [self.env._("Customer"), self.env._("VAT")]
+            columns += [labels[key] for key, _label, _last in BUCKETS] + [self.env._("Total")]
+            for col, name in enumerate(columns):
+                sheet.write(header_row, col, name, header if col < 2 else header_num)
+            sheet.freeze_panes(header_row + 1, 1)
+            sheet.set_column(0, 0, 40)
+            sheet.set_column(1, 1, 18)
+            sheet.set_column(2, len(columns) - 1, 14)
+
+            rows = self._partner_rows()
+            row = header_row
+            for row, (partner, buckets, line_total) in enumerate(rows, start=header_row + 1):
+                sheet.write(row, 0, partner.display_name or self.env._("No customer"))
+                sheet.write(row, 1, partner.vat or "")
+                for col, (key, _label, _last) in enumerate(BUCKETS, start=2):
+                    sheet.write_number(row, col, buckets[key], amount)
+                sheet.write_number(row, len(columns) - 1, line_total, amount)
+
+            total_row = row + 1
+            sheet.write(total_row, 0, self.env._("Total"), total_label)
+            sheet.write(total_row, 1, "", total_label)
+            for col in range(2, len(columns)):
+                value = (
+                    sum(r[1][BUCKETS[col - 2][0]] for r in rows)
+                    if col < len(columns) - 1
+                    else sum(r[2] for r in rows)
+                )
+                if rows:
+                    letter = xl_col_to_name(col)
+                    sheet.write_formula(
+                        total_row,
+                        col,
+                        f"=SUM({letter}{header_row + 2}:{letter}{total_row})",
+                        total,
+                        currency.round(value),
+                    )
+                else:
+                    sheet.write_number(total_row, col, 0.0, total)
+            sheet.autofilter(header_row, 0, max(total_row - 1, header_row), len(columns) - 1)
+        return buffer.getvalue()
+
+    def action_open_move_lines(self):
+        """All the journal items of this aged balance."""
+        return self.line_ids.action_open_move_lines()

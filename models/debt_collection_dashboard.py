@@ -1,0 +1,248 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..rules.analytics import add_months, countback_periods, dso_countback, week_start
+
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
+
+class DebtCollectionDashboard(models.TransientModel):
+    """The collection figures of a company; each figure opens the records behind it."""
+
+    _name = "debt.collection.dashboard"
+    _description = "Collection Dashboard"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_to = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
+    date_from = fields.Date(
+        string="DSO From",
+        required=True,
+        default=lambda self: add_months(fields.Date.context_today(self), -12) + timedelta(days=1),
+        help="First day of the sales the DSO counts back through.",
+    )
+    today = fields.Date(compute="_compute_figures")
+    dso = fields.Float(string="DSO (days)", digits=(16, 1), compute="_compute_figures")
+    amount_receivable = fields.Monetary(string="Receivable at Date", compute="_compute_figures")
+    amount_sales = fields.Monetary(string="Sales of the Period", compute="_compute_figures")
+    amount_open = fields.Monetary(string="Open Receivable", compute="_compute_figures")
+    amount_overdue = fields.Monetary(string="Overdue", compute="_compute_figures")
+    amount_over_90 = fields.Monetary(string="Over 90 Days", compute="_compute_figures")
+    share_over_90 = fields.Float(string="Share over 90 Days", compute="_compute_figures")
+    dispute_count = fields.Integer(string="Open Disputes", compute="_compute_figures")
+    promise_week_count = fields.Integer(string="Promises Due This Week", compute="_compute_figures")
+    forecast_id = fields.Many2one("debt.collection.forecast", compute="_compute_figures")
+    forecast_4_weeks = fields.Monetary(string="Cash-in Next 4 Weeks", compute="_compute_figures")
+    dso_line_ids = fields.One2many("debt.collection.dashboard.dso", "dashboard_id", readonly=True)
+
+    # ------------------------------------------------------------------ domains (figures and drill-downs)
+
+    def _open_items_domain(self):
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+        ]
+
+    def _overdue_domain(self, days=0):
+        today = fields.Date.context_today(self)
+        return [*self._open_items_domain(), ("date_maturity", "<", today - timedelta(days=days))]
+
+    def _dispute_domain(self):
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ("debt_dispute", "=", True),
+        ]
+
+    def _promise_week_domain(self):
+        monday = week_start(fields.Date.context_today(self))
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ("debt_promise_date", ">=", monday),
+            ("debt_promise_date", "<=", monday + timedelta(days=6)),
+        ]
+
+    def _sales_domain(self):
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+
+    # ------------------------------------------------------------------ figures
+
+    @api.depends("company_id", "date_from", "date_to")
+    @api.depends_context("tz")
+    def _compute_figures(self):
+        AccountMoveLine = self.env["account.move.line"]
+        AccountMove = self.env["account.move"]
+        for board in self:
+            board.today = fields.Date.context_today(board)
+            if not board.company_id or not board.date_from or not board.date_to:
+                board.update({"dso": 0.0, "amount_receivable": 0.0, "amount_sales": 0.0})
+            else:
+                receivable, sales, dso = board._dso_figures()[0]
+                board.update({"dso": dso, "amount_receivable": receivable, "amount_sales": sales})
+
+            def total(domain):
+                return AccountMoveLine._read_group(domain, [], ["amount_residual:sum"])[0][0]
+
+            board.amount_open = total(board._open_items_domain())
+            board.amount_overdue = total(board._overdue_domain())
+            board.amount_over_90 = total(board._overdue_domain(90))
+            board.share_over_90 = board.amount_over_90 / board.amount_open if board.amount_open > 0 else 0.0
+            board.dispute_count = AccountMove.search_count(board._dispute_domain())
+            board.promise_week_count = AccountMove.search_count(board._promise_week_domain())
+            forecast = self.env["debt.collection.forecast"]._latest(board.company_id)
+            board.forecast_id = forecast
+            board.forecast_4_weeks = (
+                self.env["debt.collection.forecast.line"]._read_group(
+                    [("forecast_id", "=", forecast.id), ("week", "<", 4)], [], ["amount:sum"]
+                )[0][0]
+                if forecast
+                else 0.0
+            )
+
+    def _dso_figures(self):
+        """``((receivable, sales, dso), {partner_id: (receivable, sales, dso)})``: the company's
+        figures and each customer's.
+
+        Receivable: the items open on ``date_to`` (the aged balance's query). Sales: what the
+        customer invoices and credit notes put on the receivable account, by countback month
+        from ``date_to`` back to ``date_from`` (``rules.analytics.dso_countback``).
+        """
+        self.ensure_one()
+        periods = countback_periods(self.date_from, self.date_to)
+        lengths = [(end - start).days + 1 for start, end in periods]
+        query = self.env["debt.collection.aged.balance"]._open_lines_query(self.company_id, self.date_to)
+        self.env.flush_all()
+        receivable = {
+            partner_id or 0: amount
+            for partner_id, amount in self.env.execute_query(
+                SQL("SELECT q.partner_id, SUM(q.amount_residual) FROM (%s) q GROUP BY q.partner_id", query)
+            )
+        }
+        company_sales = [0.0] * len(periods)
+        sales = defaultdict(lambda: [0.0] * len(periods))
+        for partner, day, balance in self.env["account.move.line"]._read_group(
+            self._sales_domain(), ["partner_id", "date:day"], ["balance:sum"]
+        ):
+            index = next(i for i, (start, end) in enumerate(periods) if start <= day <= end)
+            sales[partner.commercial_partner_id.id or 0][index] += balance
+            company_sales[index] += balance
+
+        def figures(owed, by_period):
+            return owed, sum(by_period), dso_countback(owed, list(zip(lengths, by_period, strict=True)))
+
+        by_partner = {
+            partner_id: figures(receivable.get(partner_id, 0.0), sales[partner_id])
+            for partner_id in set(receivable) | set(sales)
+        }
+        return figures(sum(receivable.values()), company_sales), by_partner
+
+    # ------------------------------------------------------------------ drill-downs
+
+    def _open(self, name, model, domain, views="list,form"):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": views,
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def action_open_receivable(self):
+        """The aged balance at the DSO date: the receivable the DSO counts back."""
+        self.ensure_one()
+        wizard = self.env["debt.collection.aged.balance.wizard"].create(
+            {"company_id": self.company_id.id, "date": self.date_to}
+        )
+        return wizard.action_open()
+
+    def action_open_sales(self):
+        self.ensure_one()
+        return self._open(self.env._("Sales of the Period"), "account.move.line", self._sales_domain())
+
+    def action_open_open_items(self):
+        self.ensure_one()
+        return self._open(self.env._("Open Receivable"), "account.move.line", self._open_items_domain())
+
+    def action_open_overdue(self):
+        self.ensure_one()
+        return self._open(self.env._("Overdue"), "account.move.line", self._overdue_domain())
+
+    def action_open_over_90(self):
+        self.ensure_one()
+        return self._open(self.env._("Over 90 Days"), "account.move.line", self._overdue_domain(90))
+
+    def action_open_disputes(self):
+        self.ensure_one()
+        return self._open(self.env._("Open Disputes"), "account.move", self._dispute_domain())
+
+    def action_open_promises(self):
+        self.ensure_one()
+        return self._open(self.env._("Promises Due This Week"), "account.move", self._promise_week_domain())
+
+    def action_open_forecast(self):
+        self.ensure_one()
+        if not self.forecast_id:
+            return self.env["debt.collection.forecast"].with_company(self.company_id).action_open_current()
+        return self.forecast_id.action_open_lines([("week", "<", 4)])
+
+    def action_open_dso_by_partner(self):
+        """The DSO of each customer over the same period."""
+        self.ensure_one()
+        self.dso_line_ids.unlink()
+        figures = self._dso_figures()[1]
+        self.env["debt.collection.dashboard.dso"].create(
+            [
+                {
+                    "dashboard_id": self.id,
+                    "partner_id": partner_id,
+                    "amount_receivable": receivable,
+                    "amount_sales": sales,
+                    "dso": dso,
+                }
+                for partner_id, (receivable, sales, dso) in figures.items()
+                if partner_id
+            ]
+        )
+        return self._open(
+            self.env._("DSO by Customer"),
+            "debt.collection.dashboard.dso",
+            [("dashboard_id", "=", self.id)],
+            views="list",
+        )
+
+
+class DebtCollectionDashboardDso(models.TransientModel):
+    _name = "debt.collection.dashboard.dso"
+    _description = "DSO of a Customer"
+    _order = "dso desc, amount_receivable desc"
+
+    dashboard_id = fields.Many2one("debt.collection.dashboard", required=True, ondelete="cascade", index=True)
+    currency_id = fields.Many2one(related="dashboard_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    amount_receivable = fields.Monetary(string="Receivable at Date", readonly=True)
+    amount_sales = fields.Monetary(string="Sales of the Period", readonly=True)
+    dso = fields.Float(string="DSO (days)", digits=(16, 1), readonly=True, aggregator="avg")

@@ -1,0 +1,256 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+from ..rules.promise import BROKEN, KEPT, RUNNING, amount_received, check_promise, is_broken, promise_state
+
+PROMISE_STATES = [(RUNNING, "Running"), (KEPT, "Kept"), (BROKEN, "Broken")]
+PAID_STATES = ("paid", "in_payment", "reversed")
+
+
+class DebtCollectionPromise(models.Model):
+    """A customer's promise to pay one or several invoices by a date.
+
+    While it runs, the escalation run leaves its invoices alone until the promised date plus
+    the scenario's grace period (``account.move.debt_promise_date`` is the date the run
+    reads). It is kept as soon as its invoices are paid or the promised amount is received
+    (``rules.promise``); the run finds it broken once the grace period is over.
+    """
+
+    _name = "debt.collection.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True, tracking=True
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "debt_collection_promise_move_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        readonly=True,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id)]",
+    )
+    date = fields.Date(string="Promised Date", required=True, tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(string="Promised Amount", required=True, tracking=True)
+    baseline = fields.Monetary(
+        string="Due When Promised",
+        readonly=True,
+        help="What the invoices still owed, in total, when the promise was made.",
+    )
+    amount_received = fields.Monetary(
+        string="Received",
+        compute="_compute_state",
+        store=True,
+        help="Drop of the invoices' amount due since the promise was made.",
+    )
+    is_broken = fields.Boolean(readonly=True, copy=False, help="Found broken by the daily run (final).")
+    broken_date = fields.Date(readonly=True, copy=False)
+    state = fields.Selection(PROMISE_STATES, compute="_compute_state", store=True, index=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", readonly=True, default=lambda self: self.env.user
+    )
+    event_id = fields.Many2one(
+        "debt.collection.event", string="Call", readonly=True, help="The call the promise was made in."
+    )
+    reminder_event_ids = fields.One2many(
+        "debt.collection.event", "broken_promise_id", string="Reminders Mentioning It", readonly=True
+    )
+    note = fields.Text()
+
+    _amount_positive = models.Constraint("CHECK(amount > 0)", "A promised amount must be positive.")
+
+    @api.depends(
+        "amount", "baseline", "is_broken", "move_ids.amount_residual_signed", "move_ids.payment_state"
+    )
+    def _compute_state(self):
+        for promise in self:
+            received = amount_received(promise.baseline, promise.move_ids.mapped("amount_residual_signed"))
+            all_paid = bool(promise.move_ids) and all(
+                move.payment_state in PAID_STATES for move in promise.move_ids
+            )
+            promise.amount_received = received
+            promise.state = promise_state(promise.amount, received, all_paid, promise.is_broken)
+
+    @api.depends("partner_id", "date", "amount")
+    def _compute_display_name(self):
+        for promise in self:
+            promise.display_name = self.env._(
+                "%(partner)s: %(amount)s by %(date)s",
+                partner=promise.partner_id.name or "",
+                amount=promise.currency_id.format(promise.amount),
+                date=format_date(self.env, promise.date),
+            )
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            if promise.state == RUNNING and promise.date < today:
+                raise ValidationError(
+                    self.env._(
+                        "The promised date (%(date)s) is in the past: a customer promises to pay today "
+                        "or later.",
+                        date=format_date(self.env, promise.date),
+                    )
+                )
+
+    @api.model
+    def _debt_check_values(self, partner, moves, promised_date, amount):
+        """Raise a clear error when a promise cannot be recorded; nothing is written."""
+        today = fields.Date.context_today(self)
+        total_due = sum(moves.mapped("amount_residual_signed")) if moves else None
+        messages = {
+            "no_invoice": lambda _v: self.env._("Select the invoices the customer promises to pay."),
+            "date_past": lambda v: self.env._(
+                "The promised date (%(date)s) is in the past: a customer promises to pay today or later.",
+                date=format_date(self.env, v) if v else "-",
+            ),
+            "amount_not_positive": lambda _v: self.env._("The promised amount must be positive."),
+            "amount_exceeds": lambda v: self.env._(
+                "The promised amount is more than the selected invoices owe (%(due)s).",
+                due=self.env.company.currency_id.format(v),
+            ),
+        }
+        problems = check_promise(promised_date, amount, today, total_due)
+        others = moves.filtered(
+            lambda m: m.commercial_partner_id != partner.commercial_partner_id
+            or m.move_type != "out_invoice"
+            or m.state != "posted"
+        )
+        if others:
+            problems.append(("foreign", others))
+            messages["foreign"] = lambda v: self.env._(
+                "A promise covers posted invoices of its customer only: %(invoices)s.",
+                invoices=", ".join(v.mapped("display_name")),
+            )
+        if problems:
+            raise ValidationError("\n".join(messages[code](value) for code, value in problems))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            moves = self.env["account.move"].browse(
+                self._fields["move_ids"].convert_to_cache(vals.get("move_ids", []), self)
+            )
+            self._debt_check_values(
+                partner, moves, fields.Date.to_date(vals.get("date")), vals.get("amount", 0.0)
+            )
+            vals.setdefault("baseline", sum(moves.mapped("amount_residual_signed")))
+            vals["partner_id"] = partner.commercial_partner_id.id
+        promises = super().create(vals_list)
+        for promise in promises:
+            promise.move_ids._message_log_batch(
+                bodies=dict.fromkeys(
+                    promise.move_ids.ids,
+                    self.env._("Promise to pay: %(promise)s.", promise=promise.display_name),
+                )
+            )
+        return promises
+
+    # ------------------------------------------------------------------ daily run
+
+    @api.model
+    def _debt_break_overdue(self, company, today):
+        """Record as broken the running promises of ``company`` whose pause is over.
+
+        Batched: one search, one read of the scenarios, one write, one ``create`` of events,
+        one batch of chatter notes.
+        """
+        candidates = self.sudo().search(
+            [("company_id", "=", company.id), ("state", "=", RUNNING), ("date", "<", today)]
+        )
+        if not candidates:
+            return self.browse()
+        scenarios = self.env["res.partner"]._debt_scenarios_of(candidates.move_ids)
+
+        def grace(promise):
+            scenario = scenarios.get((company.id, promise.move_ids[:1].commercial_partner_id.id))
+            return scenario.promise_grace_days if scenario else 0
+
+        broken = candidates.filtered(lambda p: is_broken(p.date, grace(p), today, p.state))
+        if not broken:
+            return broken
+        broken.write({"is_broken": True, "broken_date": today})
+        Event = self.env["debt.collection.event"]
+        events = Event.sudo().create(
+            [
+                {
+                    "date": today,
+                    "company_id": company.id,
+                    "partner_id": promise.partner_id.id,
+                    "kind": "promise",
+                    "channel": promise.event_id.channel or "phone",
+                    "outcome": "promise_broken",
+                    "promise_id": promise.id,
+                    "note": promise._debt_broken_sentence(),
+                    "amount_due": sum(promise.move_ids.mapped("amount_residual_signed")),
+                    "amount_net": sum(promise.move_ids.mapped("amount_residual_signed")),
+                    "line_ids": Event._line_commands(promise.move_ids, today),
+                }
+                for promise in broken
+            ]
+        )
+        broken._message_log_batch(bodies={p.id: p._debt_broken_sentence() for p in broken})
+        bodies = {}
+        for event in events:
+            bodies[event.partner_id.id] = Markup("%s<br/>%s") % (
+                bodies.get(event.partner_id.id, ""),
+                event.note,
+            )
+        events.partner_id._message_log_batch(bodies=bodies)
+        return broken
+
+    def _debt_broken_sentence(self):
+        self.ensure_one()
+        return self.env._(
+            "The promise to pay %(amount)s by %(date)s was not kept: %(received)s received.",
+            amount=self.currency_id.format(self.amount),
+            date=format_date(self.env, self.date, lang_code=self.partner_id.lang),
+            received=self.currency_id.format(self.amount_received),
+        )
+
+    @api.model
+    def _debt_mention_broken(self, event_values):
+        """Tie each overdue communication to the broken promise of its invoices not yet mentioned.
+
+        ``event_values``: the values of the events the run is about to create (changed in
+        place). One search for the whole batch.
+        """
+        listed = {}
+        for index, vals in enumerate(event_values):
+            if vals.get("kind") != "overdue":
+                continue
+            for command in vals.get("line_ids", []):
+                listed.setdefault(command[2]["move_id"], []).append(index)
+        if not listed:
+            return
+        promises = self.sudo().search(
+            [("move_ids", "in", list(listed)), ("state", "=", BROKEN), ("reminder_event_ids", "=", False)],
+            order="broken_date desc, id desc",
+        )
+        for promise in promises:
+            for move_id in promise.move_ids.ids:
+                for index in listed.get(move_id, []):
+                    vals = event_values[index]
+                    if vals.get("broken_promise_id"):
+                        continue
+                    vals["broken_promise_id"] = promise.id
+                    vals["note"] = "\n".join(
+                        filter(None, [promise._debt_broken_sentence(), vals.get("note")])
+                    )

@@ -1,0 +1,370 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..rules.analytics import PAYER_CLASSES, window_start
+
+PAYER_CLASS_SELECTION = [
+    ("A", "A - Pays on Time"),
+    ("B", "B - Up to 60 Days Late"),
+    ("C", "C - Up to 90 Days Late"),
+    ("D", "D - More than 90 Days Late"),
+]
+
+#: System parameter: months of the rolling window of the payer profiles.
+PROFILE_MONTHS_PARAM = "account_debt_collection.payer_profile_months"
+DEFAULT_PROFILE_MONTHS = 6
+
+#: Who sees the outstanding (Odoo's ``credit``) and so the risk alerts.
+RISK_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+
+
+class ResPartner(models.Model):
+    """Payer profile, credit insurance and risk alerts of a customer."""
+
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------------ payer profile
+    # Written by one set-based UPDATE (see _debt_refresh_payer_profiles), never row by row.
+    debt_avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        readonly=True,
+        help="Days late of the customer's invoices, weighted by amount, over the rolling window: "
+        "invoices paid in the window (payment date minus due date) and invoices still open and "
+        "overdue (today minus due date).",
+    )
+    debt_on_time_ratio = fields.Float(
+        string="Paid on Time",
+        readonly=True,
+        help="Share of the invoices of the window paid by their due date.",
+    )
+    debt_late_count = fields.Integer(string="Late Invoices", readonly=True)
+    debt_broken_promise_count = fields.Integer(string="Broken Promises", readonly=True)
+    debt_dispute_count = fields.Integer(string="Disputes", readonly=True)
+    debt_payer_class = fields.Selection(
+        PAYER_CLASS_SELECTION,
+        string="Payer Class",
+        readonly=True,
+        index="btree_not_null",
+        help="A: at most 30 days late on average, B: 60, C: 90, D: more. Empty: no history.",
+    )
+    debt_profile_date = fields.Date(string="Profile Refreshed On", readonly=True)
+
+    # ------------------------------------------------------------------ credit insurance
+    debt_insurer_id = fields.Many2one(
+        "res.partner", string="Credit Insurer", company_dependent=True, help="Credit insurance company."
+    )
+    debt_insured_amount = fields.Float(
+        string="Insured Amount",
+        company_dependent=True,
+        digits="Account",
+        help="Outstanding amount the credit insurer covers for this customer.",
+    )
+    debt_insurance_end_date = fields.Date(
+        string="Cover Valid Until", company_dependent=True, help="Leave empty for a cover with no end."
+    )
+
+    # ------------------------------------------------------------------ risk alerts
+    debt_over_credit_limit = fields.Boolean(
+        string="Over Credit Limit",
+        compute="_compute_debt_risk",
+        groups=RISK_GROUPS,
+        help="Outstanding above the credit limit.",
+    )
+    debt_over_insurance = fields.Boolean(
+        string="Over Insured Amount",
+        compute="_compute_debt_risk",
+        groups=RISK_GROUPS,
+        help="Outstanding above the credit insurance cover, or the cover has expired.",
+    )
+    debt_risk_alert = fields.Char(string="Risk Alert", compute="_compute_debt_risk", groups=RISK_GROUPS)
+
+    @api.depends_context("company")
+    @api.depends("credit_limit", "debt_insurer_id", "debt_insured_amount", "debt_insurance_end_date")
+    def _compute_debt_risk(self):
+        today = fields.Date.context_today(self)
+        use_limits = self.env.company.account_use_credit_limit
+        commercial = self.commercial_partner_id
+        outstanding = dict(zip(commercial.ids, commercial.mapped("credit"), strict=True))
+        currency = self.env.company.currency_id
+        for partner in self:
+            entity = partner.commercial_partner_id
+            owed = outstanding.get(entity.id, 0.0)
+            over_limit = bool(
+                use_limits and entity.credit_limit and currency.compare_amounts(owed, entity.credit_limit) > 0
+            )
+            expired = bool(entity.debt_insurance_end_date and entity.debt_insurance_end_date < today)
+            over_cover = bool(
+                entity.debt_insurer_id
+                and currency.compare_amounts(owed, 0.0) > 0
+                and (expired or currency.compare_amounts(owed, entity.debt_insured_amount) > 0)
+            )
+            alerts = []
+            if over_limit:
+                alerts.append(
+                    self.env._(
+                        "Outstanding %(owed)s above the credit limit of %(limit)s.",
+                        owed=currency.format(owed),
+                        limit=currency.format(entity.credit_limit),
+                    )
+                )
+            if over_cover and expired:
+                alerts.append(
+                    self.env._(
+                        "The credit insurance cover ended on %(date)s.",
+                        date=fields.Date.to_string(entity.debt_insurance_end_date),
+                    )
+                )
+            elif over_cover:
+                alerts.append(
+                    self.env._(
+                        "Outstanding %(owed)s above the %(cover)s insured by %(insurer)s.",
+                        owed=currency.format(owed),
+                        cover=currency.format(entity.debt_insured_amount),
+                        insurer=entity.debt_insurer_id.display_name,
+                    )
+                )
+            partner.debt_over_credit_limit = over_limit
+            partner.debt_over_insurance = over_cover
+            partner.debt_risk_alert = " ".join(alerts) or False
+
+    # ------------------------------------------------------------------ refresh
+
+    @api.model
+    def _debt_profile_months(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PROFILE_MONTHS_PARAM)
+        try:
+            months = int(value) if value else DEFAULT_PROFILE_MONTHS
+        except ValueError:
+            months = DEFAULT_PROFILE_MONTHS
+        return max(months, 1)
+
+    @api.model
+    def _debt_payer_items_query(self, start, today):
+        """``(partner_id, amount, days_late)`` of the invoices a payer profile weighs.
+
+        Invoices paid between ``start`` and ``today`` (the delay trend's rows), and invoices
+        still open and overdue on ``today``, late by ``today - due date`` so far.
+        """
+        trend = self.env["debt.collection.delay.trend"]
+        return SQL(
+            """
+            SELECT t.partner_id, t.amount, t.days_late
+              FROM (%(trend)s) t
+             WHERE t.payment_date BETWEEN %(start)s AND %(today)s
+            UNION ALL
+            SELECT move.commercial_partner_id, move.amount_total_signed, %(today)s - move.invoice_date_due
+              FROM account_move move
+             WHERE move.move_type = 'out_invoice'
+               AND move.state = 'posted'
+               AND move.payment_state IN ('not_paid', 'partial')
+               AND move.invoice_date_due < %(today)s
+            """,
+            trend=trend._table_query,
+            start=start,
+            today=today,
+        )
+
+    @api.model
+    def _debt_broken_promise_counts_query(self, start, today):
+        """``(partner_id, count)`` of promises found broken in the window; None if not tracked.
+
+        Read from the collection events (outcome "Promise Broken"), which analytics read.
+        """
+        if "outcome" not in self.env["debt.collection.event"]._fields:
+            return None
+        return SQL(
+            """
+            SELECT partner_id, COUNT(*) FROM debt_collection_event
+             WHERE outcome = 'promise_broken' AND date BETWEEN %s AND %s
+             GROUP BY partner_id
+            """,
+            start,
+            today,
+        )
+
+    @api.model
+    def _debt_dispute_counts_query(self, start, today):
+        """``(partner_id, count)`` of disputes raised in the window; None if not tracked."""
+        if "debt.collection.dispute" not in self.env:
+            return None
+        return SQL(
+            """
+            SELECT partner_id, COUNT(*) FROM debt_collection_dispute
+             WHERE date BETWEEN %s AND %s
+             GROUP BY partner_id
+            """,
+            start,
+            today,
+        )
+
+    @api.model
+    def _debt_refresh_payer_profiles(self, today=None):
+        """Refresh every payer profile in one ``UPDATE ... FROM (SELECT ... GROUP BY partner)``.
+
+        The arithmetic is ``rules.analytics.weighted_days_late``, ``on_time_ratio`` and
+        ``payer_class``. Customers profiled before and with nothing left in the window are
+        reset. Then the open invoices take their customer's class (the worklist's order).
+        Returns the number of customers written.
+        """
+        today = today or fields.Date.context_today(self)
+        start = window_start(today, self._debt_profile_months())
+        self.env.flush_all()
+        class_case = SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN s.avg_days <= %s THEN %s", limit, klass)
+                if limit is not None
+                else SQL("ELSE %s", klass)
+                for klass, limit in PAYER_CLASSES
+            ),
+        )
+        counts = []
+        for alias, query in (
+            ("broken", self._debt_broken_promise_counts_query(start, today)),
+            ("disputes", self._debt_dispute_counts_query(start, today)),
+        ):
+            counts.append((alias, query or SQL("SELECT NULL::int AS partner_id, 0 AS count WHERE FALSE")))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH items AS (%(items)s),
+                stats AS (
+                    SELECT partner_id,
+                           SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS avg_days,
+                           COUNT(*) FILTER (WHERE days_late <= 0)::float / COUNT(*) AS on_time,
+                           COUNT(*) FILTER (WHERE days_late > 0) AS late_count
+                      FROM items
+                     WHERE partner_id IS NOT NULL
+                     GROUP BY partner_id
+                ),
+                broken AS (%(broken)s),
+                disputes AS (%(disputes)s),
+                profile AS (
+                    SELECT p.id,
+                           s.avg_days,
+                           s.on_time,
+                           COALESCE(s.late_count, 0) AS late_count,
+                           COALESCE(b.count, 0) AS broken_count,
+                           COALESCE(d.count, 0) AS dispute_count,
+                           CASE WHEN s.avg_days IS NULL THEN NULL ELSE %(class_case)s END AS payer_class
+                      FROM res_partner p
+                 LEFT JOIN stats s ON s.partner_id = p.id
+                 LEFT JOIN broken b ON b.partner_id = p.id
+                 LEFT JOIN disputes d ON d.partner_id = p.id
+                     WHERE s.partner_id IS NOT NULL OR b.partner_id IS NOT NULL
+                        OR d.partner_id IS NOT NULL OR p.debt_profile_date IS NOT NULL
+                )
+                UPDATE res_partner p
+                   SET debt_avg_days_late = profile.avg_days,
+                       debt_on_time_ratio = profile.on_time,
+                       debt_late_count = profile.late_count,
+                       debt_broken_promise_count = profile.broken_count,
+                       debt_dispute_count = profile.dispute_count,
+                       debt_payer_class = profile.payer_class,
+                       debt_profile_date = %(today)s
+                  FROM profile
+                 WHERE p.id = profile.id
+                """,
+                items=self._debt_payer_items_query(start, today),
+                broken=counts[0][1],
+                disputes=counts[1][1],
+                class_case=class_case,
+                today=today,
+            )
+        )
+        written = self.env.cr.rowcount
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move move
+                   SET debt_payer_class = partner.debt_payer_class
+                  FROM res_partner partner
+                 WHERE partner.id = move.commercial_partner_id
+                   AND move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND move.debt_payer_class IS DISTINCT FROM partner.debt_payer_class
+             RETURNING move.id
+                """
+            )
+        )
+        reclassified = self.env["account.move"].browse(row[0] for row in self.env.cr.fetchall())
+        self.invalidate_model(
+            [
+                "debt_avg_days_late",
+                "debt_on_time_ratio",
+                "debt_late_count",
+                "debt_broken_promise_count",
+                "debt_dispute_count",
+                "debt_payer_class",
+                "debt_profile_date",
+            ]
+        )
+        self.env["account.move"].invalidate_model(["debt_payer_class"])
+        if reclassified and self.env["debt.collection.scenario"].search_count(
+            [("payer_class", "!=", False)], limit=1
+        ):
+            # their scenario may have changed with their class
+            reclassified._debt_reschedule()
+        return written
+
+    @api.model
+    def _cron_debt_refresh_payer_profiles(self):
+        """Scheduled action: one set-based refresh of all the payer profiles."""
+        written = self._debt_refresh_payer_profiles()
+        self.env["ir.cron"]._commit_progress(written, remaining=0)
+
+    # ------------------------------------------------------------------ scenario by class
+
+    @api.model
+    def _debt_scenarios_of(self, moves):
+        """A customer without a scenario of its own takes the one of its payer class, if any."""
+        result = super()._debt_scenarios_of(moves)
+        by_class = self.env["debt.collection.scenario"]._by_payer_class(moves.company_id)
+        if not by_class:
+            return result
+        for company in moves.company_id:
+            partners = moves.filtered(lambda m, c=company: m.company_id == c).commercial_partner_id
+            for partner in partners.with_company(company):
+                scenario = by_class.get((company.id, partner.debt_payer_class))
+                if scenario and not partner.debt_scenario_id:
+                    result[company.id, partner.id] = scenario
+        return result
+
+    # ------------------------------------------------------------------ traceability
+
+    def action_debt_open_paid_invoices(self):
+        """The paid invoices of the profile's window, with their days late."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Payment Delays"),
+            "res_model": "debt.collection.delay.trend",
+            "view_mode": "list,graph,pivot",
+            "domain": [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("payment_date", ">=", window_start(today, self._debt_profile_months())),
+                ("payment_date", "<=", today),
+            ],
+            "context": {"create": False},
+        }
+
+    def action_debt_open_receivables(self):
+        """The open receivable items that make up the outstanding."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Open Receivables"),
+            "res_model": "account.move.line",
+            "view_mode": "list,form",
+            "domain": [
+                ("partner_id", "child_of", self.commercial_partner_id.id),
+                ("company_id", "child_of", self.env.company.root_id.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ],
+            "context": {"create": False},
+        }

@@ -1,0 +1,163 @@
+import subprocess
+import tempfile
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import DebtCollectionCommon, day
+
+
+def pdf_text(pdf):
+    """The text of a PDF, as a reader would copy it (poppler's pdftotext)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        return subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"], check=True, capture_output=True, text=True
+        ).stdout
+
+
+class LettersCommon(DebtCollectionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"street": "12 rue des Lilas", "zip": "69003", "city": "Lyon"})
+        cls.Report = cls.env["ir.actions.report"].with_context(force_report_rendering=True)
+        # wkhtmltopdf must not fetch the stylesheets from the server that runs the tests: that
+        # server would wait on this test's transaction. Without them the text is the same.
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+
+    def walk_to(self, offset):
+        for step_day in (-5, 1, 10, 20, 30, 45):
+            if step_day <= offset:
+                self.escalate(day(step_day))
+        return self.events()
+
+    def render(self, report, records):
+        pdf, _kind = self.Report._render_qweb_pdf(report, records.ids)
+        return pdf_text(pdf)
+
+
+@tagged("post_install", "-at_install")
+class TestLetters(LettersCommon):
+    def test_firm_letter_lists_the_invoices_and_states_the_deadline(self):
+        invoice = self.invoice(1234.56)
+        letter = self.walk_to(20)[-1]
+        self.assertEqual((letter.channel, letter.letter_type), ("letter", "firm"))
+        text = self.render("account_debt_collection.action_report_debt_letter", letter)
+        self.assertIn(invoice.name, text)
+        self.assertIn("1,234.56", text)
+        self.assertIn("within 8 days", text)
+        self.assertIn("Boulangerie Martin SARL", text)
+
+    def test_many_letters_print_as_one_pdf_in_one_rendering_call(self):
+        others = self.env["res.partner"].create(
+            [{"name": f"Client {i}", "street": f"{i} rue Neuve", "city": "Paris", "zip": "75011"}
+             for i in range(3)]
+        )
+        for partner in others:
+            self.invoice(100.0, partner=partner)
+        self.escalate(day(1))
+        letters = self.Event.search([("partner_id", "in", others.ids)])
+        self.assertEqual(letters.mapped("state"), ["to_print"] * 3, "no email: letters")
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "_render_qweb_pdf", autospec=True,
+                          side_effect=Report._render_qweb_pdf) as render:
+            action = letters.with_context(discard_logo_check=True).action_print_letters()
+            pdf, _kind = self.Report._render_qweb_pdf(action["report_name"], action["context"]["active_ids"])
+        self.assertEqual(render.call_count, 1)
+        self.assertEqual(letters.mapped("state"), ["done"] * 3)
+        self.assertTrue(all(letters.mapped("printed_date")))
+        text = pdf_text(pdf)
+        for partner in others:
+            self.assertIn(partner.name, text)
+        self.assertEqual(text.count("Payment reminder"), 3)
+
+    def test_statement_of_account_nets_the_credits(self):
+        self.invoice(1000.0, due=day(-40))
+        self.invoice(500.0, due=day(20))
+        self._create_invoice_one_line(
+            move_type="out_refund", price_unit=300.0, tax_ids=[], partner_id=self.customer,
+            invoice_date=day(-10), post=True,
+        )
+        text = self.render("account_debt_collection.action_report_debt_statement", self.customer)
+        self.assertIn("Statement of account", text)
+        self.assertIn("1,500.00", text)  # total due
+        self.assertIn("300.00", text)  # credits
+        self.assertIn("1,200.00", text)  # net balance
+
+
+@tagged("post_install", "-at_install")
+class TestPenalties(LettersCommon):
+    """The formal notice and the penalty invoice, with figures computed by hand.
+
+    1,000.00 due on 31 March 2026, formal notice on 30 April 2026: 30 days at the ECB rate of
+    the first half of 2026 (2.15 %) plus 10 points: 1000 x 12.15 % x 30 / 365 = 9.99.
+    """
+
+    def test_formal_notice_states_the_claim_interest_and_indemnity(self):
+        invoice = self.invoice(1000.0)
+        notice = self.walk_to(30)[-1]
+        self.assertEqual(notice.letter_type, "formal_notice")
+        self.assertEqual((notice.amount_interest, notice.amount_indemnity), (9.99, 40.0))
+        self.assertEqual(notice.amount_claimed, 1049.99)
+        self.assertFalse(notice.penalty_warning)
+        text = self.render("account_debt_collection.action_report_debt_letter", notice)
+        self.assertIn("formal notice (mise en demeure)", text)
+        self.assertIn("article 1344 of the Code civil", text)
+        self.assertIn("1,049.99", text)
+        self.assertIn("9.99", text)
+        self.assertIn("40.00", text)
+        self.assertIn("D441-5", text)
+        self.assertIn("05/08/2026", text, "the deadline: 8 days after the letter")
+        self.assertIn(invoice.name, text)
+
+    def test_consumer_formal_notice_charges_no_indemnity(self):
+        self.customer.write({"is_company": False})
+        self.assertTrue(self.customer.debt_is_consumer)
+        self.invoice(1000.0)
+        notice = self.walk_to(30)[-1]
+        self.assertEqual((notice.amount_interest, notice.amount_indemnity), (0.0, 0.0))
+        text = self.render("account_debt_collection.action_report_debt_letter", notice)
+        self.assertNotIn("D441-5", text)
+        self.assertIn("article 1344 of the Code civil", text)
+
+    def test_missing_rate_is_announced_on_the_event(self):
+        self.env["debt.collection.rate"].search([("date_from", ">=", "2026-01-01")]).unlink()
+        self.invoice(1000.0)
+        notice = self.walk_to(30)[-1]
+        self.assertIn("No ECB refinancing rate for the half-year starting 2026-01-01", notice.penalty_warning)
+        self.assertEqual(notice.amount_interest, 9.99, "the rate of July 2025 (2.15 %) still applies")
+
+    def test_penalty_invoice_has_one_interest_and_one_untaxed_indemnity_line_per_invoice(self):
+        first = self.invoice(1000.0)
+        second = self.invoice(500.0, due=day(20))
+        wizard = Form(
+            self.env["debt.collection.penalty.wizard"].with_context(
+                active_model="account.move", active_ids=(first | second).ids
+            )
+        )
+        wizard.date = day(30)
+        # second invoice: 10 days at 12.15 %: 500 x 12.15 % x 10 / 365 = 1.66
+        self.assertEqual((wizard.amount_interest, wizard.amount_indemnity), (11.65, 80.0))
+        action = wizard.save().action_create_invoice()
+        penalty = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(penalty.partner_id, self.customer)
+        self.assertEqual(penalty.debt_penalty_source_ids, first | second)
+        self.assertEqual(first.debt_penalty_invoice_ids, penalty)
+        lines = penalty.invoice_line_ids.sorted("sequence")
+        self.assertEqual(lines.mapped("price_unit"), [9.99, 40.0, 1.66, 40.0])
+        self.assertFalse(lines.tax_ids, "penalties are outside the scope of VAT")
+        self.assertEqual(penalty.amount_total, 91.65)
+        self.assertIn("D441-5", lines[1].name)
+
+    def test_contractual_rate_below_the_legal_floor_is_refused(self):
+        # 3 x 2.62 % (legal rate of the first half of 2026) = 7.86 %
+        with freeze_time(day(0)):
+            with self.assertRaisesRegex(ValidationError, "below the legal floor of 7.86 %"):
+                self.company.debt_late_interest_rate = 5.0
+            self.company.debt_late_interest_rate = 8.0
+        self.assertEqual(self.company.debt_late_interest_rate, 8.0)

@@ -1,0 +1,328 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from ..models.debt_collection_event import CALL_OUTCOMES, PAYMENT_METHODS
+
+#: Outcomes whose recap email goes out unless the user unticks it.
+RECAP_BY_DEFAULT = ("paid", "promise", "problem")
+
+
+class DebtCollectionCallWizard(models.TransientModel):
+    """Log the outcome of a call to a customer: from its phone task, an invoice or the customer.
+
+    It records a collection event, acts on the outcome (satisfaction, promise to pay, dispute,
+    new call), closes the phone task and emails the customer a recap of what was agreed.
+    """
+
+    _name = "debt.collection.call.wizard"
+    _description = "Log a Call"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    activity_id = fields.Many2one("mail.activity", string="Phone Task")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    total_due = fields.Monetary(compute="_compute_total_due")
+    outcome = fields.Selection(CALL_OUTCOMES, required=True, default="satisfied")
+    satisfaction_score = fields.Integer(string="Satisfaction (1-5)", help="0: not rated.")
+    payment_method = fields.Selection(PAYMENT_METHODS, string="Paid By")
+    payment_date = fields.Date(string="Paid On")
+    promise_date = fields.Date(string="Promised Date")
+    promise_amount = fields.Monetary(
+        string="Promised Amount", compute="_compute_promise_amount", store=True, readonly=False
+    )
+    reason_id = fields.Many2one(
+        "debt.collection.dispute.reason",
+        string="Problem",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    dispute_user_id = fields.Many2one(
+        "res.users",
+        string="Dispute Responsible",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    reschedule_date = fields.Date(
+        string="Call Again On", default=lambda self: fields.Date.context_today(self) + timedelta(days=1)
+    )
+    note = fields.Text()
+    send_recap = fields.Boolean(
+        string="Email a Recap",
+        compute="_compute_send_recap",
+        store=True,
+        readonly=False,
+        help="Email the customer what was agreed (date, amount, invoices).",
+    )
+
+    # ------------------------------------------------------------------ defaults
+
+    @api.model
+    def _action_open(self, model, records):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Call"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": model, "active_ids": records.ids, "active_id": records[:1].id},
+        }
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        model = self.env.context.get("active_model")
+        ids = self.env.context.get("active_ids") or (
+            [self.env.context["active_id"]] if self.env.context.get("active_id") else []
+        )
+        if not model or not ids:
+            return values
+        Move = self.env["account.move"]
+        activity = self.env["mail.activity"]
+        if model == "mail.activity":
+            activity = activity.browse(ids[:1])
+            if activity.res_model == "account.move":
+                moves = Move.browse(activity.res_id)
+                partner = moves.commercial_partner_id
+            else:
+                partner = self.env[activity.res_model].browse(activity.res_id).commercial_partner_id
+                moves = self._event_moves(activity)
+        elif model == "account.move":
+            moves = Move.browse(ids)
+            partner = moves.commercial_partner_id[:1]
+        elif model == "res.partner":
+            partner = self.env["res.partner"].browse(ids[:1]).commercial_partner_id
+            moves = Move
+        else:
+            return values
+        if not activity:
+            activity = self._open_phone_task(partner)
+            if not moves:
+                moves = self._event_moves(activity)
+        moves = moves.filtered(
+            lambda m: m.move_type == "out_invoice"
+            and m.state == "posted"
+            and m.payment_state in ("not_paid", "partial")
+            and m.commercial_partner_id == partner
+        )
+        if not moves and partner:
+            moves = Move.search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ]
+            )
+        values.update(
+            partner_id=partner.id,
+            activity_id=activity.id,
+            move_ids=[fields.Command.set(moves.ids)],
+        )
+        if moves[:1].company_id:
+            values["company_id"] = moves[:1].company_id.id
+        return values
+
+    def _event_moves(self, activity):
+        """The open invoices the dunning event of this phone task listed."""
+        if not activity:
+            return self.env["account.move"]
+        event = self.env["debt.collection.event"].search([("activity_id", "=", activity.id)], limit=1)
+        return event.line_ids.move_id
+
+    def _open_phone_task(self, partner):
+        """The latest open phone task the dunning created for this customer, if any."""
+        if not partner:
+            return self.env["mail.activity"]
+        events = self.env["debt.collection.event"].search(
+            [("partner_id", "=", partner.id), ("activity_id", "!=", False)],
+            order="date desc, id desc",
+            limit=5,
+        )
+        return events.activity_id.filtered("active")[:1]
+
+    @api.depends("move_ids")
+    def _compute_total_due(self):
+        for wizard in self:
+            wizard.total_due = sum(wizard.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("move_ids")
+    def _compute_promise_amount(self):
+        for wizard in self:
+            wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("outcome")
+    def _compute_send_recap(self):
+        for wizard in self:
+            wizard.send_recap = wizard.outcome in RECAP_BY_DEFAULT
+
+    @api.constrains("satisfaction_score")
+    def _check_satisfaction_score(self):
+        if any(not 0 <= wizard.satisfaction_score <= 5 for wizard in self):
+            raise ValidationError(self.env._("A satisfaction score goes from 1 to 5 (0: not rated)."))
+
+    # ------------------------------------------------------------------ confirm
+
+    def action_confirm(self):
+        """Record the call and act on its outcome; bad input raises and writes nothing."""
+        self.ensure_one()
+        self._check_input()
+        today = fields.Date.context_today(self)
+        event = self.env["debt.collection.event"].create(self._event_values(today))
+        getattr(self, f"_apply_{self.outcome}")(event, today)
+        if self.activity_id and self.outcome != "unreachable":
+            self.activity_id.action_feedback(feedback=event.note)
+        self.partner_id._message_log(body=Markup("%s<br/>%s") % (self.env._("Call logged."), event.note))
+        if self.send_recap and self.partner_id.email:
+            self.env.ref("account_debt_collection.mail_template_call_recap").send_mail(event.id)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _check_input(self):
+        needs_invoices = self.outcome in ("paid", "promise", "problem")
+        if needs_invoices and not self.move_ids:
+            raise UserError(self.env._("Select the invoices the call was about."))
+        if self.outcome == "paid" and not (self.payment_method and self.payment_date):
+            raise UserError(self.env._("Ask the customer how and when the invoices were paid."))
+        if self.outcome == "problem" and not self.reason_id:
+            raise UserError(self.env._("Choose the problem the customer raised."))
+        if self.outcome == "promise":
+            self.env["debt.collection.promise"]._debt_check_values(
+                self.partner_id, self.move_ids, self.promise_date, self.promise_amount
+            )
+        if self.outcome == "unreachable" and (
+            not self.reschedule_date or self.reschedule_date < fields.Date.context_today(self)
+        ):
+            raise UserError(self.env._("Choose a day, today or later, to call the customer again."))
+
+    def _event_values(self, today):
+        due = sum(self.move_ids.mapped("amount_residual_signed"))
+        return {
+            "date": today,
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "kind": "manual",
+            "channel": "phone",
+            "outcome": self.outcome,
+            "level": max(self.move_ids.mapped("debt_level"), default=0),
+            "payment_method": self.payment_method if self.outcome == "paid" else False,
+            "payment_date": self.payment_date if self.outcome == "paid" else False,
+            "note": self._summary(),
+            "amount_due": due,
+            "amount_net": due,
+            "line_ids": self.env["debt.collection.event"]._line_commands(self.move_ids, today),
+        }
+
+    def _summary(self):
+        """One sentence saying what the call came to, for the event, the task and the chatter."""
+        invoices = ", ".join(self.move_ids.mapped("name"))
+        lang = self.partner_id.lang
+        if self.outcome == "satisfied":
+            text = self.env._("Customer satisfied.")
+        elif self.outcome == "paid":
+            methods = dict(self._fields["payment_method"]._description_selection(self.env))
+            text = self.env._(
+                "Customer says %(invoices)s paid by %(method)s on %(date)s.",
+                invoices=invoices,
+                method=methods[self.payment_method].lower(),
+                date=format_date(self.env, self.payment_date, lang_code=lang),
+            )
+        elif self.outcome == "promise":
+            text = self.env._(
+                "Promise to pay %(amount)s by %(date)s for %(invoices)s.",
+                amount=self.currency_id.format(self.promise_amount),
+                date=format_date(self.env, self.promise_date, lang_code=lang),
+                invoices=invoices,
+            )
+        elif self.outcome == "problem":
+            text = self.env._(
+                "Problem raised on %(invoices)s: %(reason)s.", invoices=invoices, reason=self.reason_id.name
+            )
+        else:
+            text = self.env._(
+                "Customer unreachable: call again on %(date)s.",
+                date=format_date(self.env, self.reschedule_date, lang_code=lang),
+            )
+        return "\n".join(filter(None, [text, self.note]))
+
+    def _satisfaction_values(self, state):
+        values = {"debt_satisfaction": state, "debt_satisfaction_note": self.note or False}
+        if self.satisfaction_score:
+            values["debt_satisfaction_score"] = self.satisfaction_score
+        return values
+
+    def _apply_satisfied(self, event, today):
+        self.move_ids.write(self._satisfaction_values("satisfied"))
+
+    def _apply_paid(self, event, today):
+        """Said to be paid: a promise of the whole amount, today, pauses the dunning while the
+        payment reaches the books (grace period); if it does not, the promise is found broken."""
+        self._create_promise(event, today, sum(self.move_ids.mapped("amount_residual_signed")))
+
+    def _apply_promise(self, event, today):
+        self._create_promise(event, self.promise_date, self.promise_amount)
+
+    def _create_promise(self, event, promised_date, amount):
+        promise = self.env["debt.collection.promise"].create(
+            {
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.id,
+                "move_ids": [fields.Command.set(self.move_ids.ids)],
+                "date": promised_date,
+                "amount": amount,
+                "event_id": event.id,
+                "note": event.note,
+            }
+        )
+        event.sudo().promise_id = promise
+        return promise
+
+    def _apply_problem(self, event, today):
+        Dispute = self.env["debt.collection.dispute"]
+        open_disputes = Dispute.search([("move_id", "in", self.move_ids.ids), ("state", "=", "open")])
+        for dispute in open_disputes:
+            dispute.message_post(body=event.note)
+        Dispute.create(
+            [
+                {
+                    "move_id": move.id,
+                    "reason_id": self.reason_id.id,
+                    "user_id": self.dispute_user_id.id,
+                    "date": today,
+                    "note": Markup("<p>%s</p>") % (self.note or ""),
+                    "event_id": event.id,
+                }
+                for move in self.move_ids - open_disputes.move_id
+            ]
+        )
+        self.move_ids.write(self._satisfaction_values("unsatisfied"))
+
+    def _apply_unreachable(self, event, today):
+        """Leave the phone task open, for another day; create one if the call had none."""
+        if self.activity_id:
+            self.activity_id.date_deadline = self.reschedule_date
+            return
+        partner = self.partner_id.with_company(self.company_id)
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.partner_id.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "user_id": (
+                    partner.debt_controller_id or self.company_id.debt_controller_id or self.env.user
+                ).id,
+                "date_deadline": self.reschedule_date,
+                "summary": self.env._("Call again"),
+            }
+        )
