@@ -161,3 +161,36 @@ class TestPenalties(LettersCommon):
                 self.company.debt_late_interest_rate = 5.0
             self.company.debt_late_interest_rate = 8.0
         self.assertEqual(self.company.debt_late_interest_rate, 8.0)
+
+
+@tagged("post_install", "-at_install")
+class TestLettersInFrench(LettersCommon):
+    """A French customer reads French letters, from the module's fr.po."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["account_debt_collection"], ["fr_FR"], overwrite=True)
+        cls.customer.lang = "fr_FR"
+
+    def test_formal_notice_in_french(self):
+        invoice = self.invoice(1000.0)
+        notice = self.walk_to(30)[-1]
+        text = self.render("account_debt_collection.action_report_debt_letter", notice)
+        self.assertIn("Mise en demeure", text)
+        self.assertIn("article 1344 du Code civil", text)
+        self.assertIn("indemnité forfaitaire pour frais de recouvrement", text)
+        self.assertIn("1 049,99", text.replace("\u202f", " ").replace("\xa0", " "))
+        self.assertIn("08/05/2026", text, "French date of the deadline")
+        self.assertIn(invoice.name, text)
+        self.assertNotIn("Dear Sir or Madam", text)
+
+    def test_reminder_email_in_french(self):
+        self.invoice(500.0)
+        self.escalate(day(1))
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "debt.collection.event"), ("res_id", "in", self.events().ids)]
+        )
+        self.assertIn("Relance", mail.subject)
+        self.assertIn("Madame, Monsieur", mail.body_html)

@@ -82,7 +82,6 @@ def find_odoo():
     if odoo_path:
         root = Path(odoo_path).expanduser().resolve()
         if not (root / "odoo" / "release.py").exists():
-            say(f"ODOO_PATH={odoo_path} holds no odoo/release.py")
             return None
     else:
         probe = run(
@@ -96,7 +95,6 @@ def find_odoo():
         root = Path(probe.stdout).resolve().parent
     release = (root / "odoo" / "release.py").read_text(encoding="utf-8")
     if not re.search(r"version_info = \(19, 0", release):
-        say(f"the Odoo found in {root} is not 19.0")
         return None
     addons = [root / "odoo" / "addons"]
     if (root / "addons").is_dir():

@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    """Collection agencies and factors that collection cases are handed to."""
+
+    _inherit = "res.partner"
+
+    debt_agency_kind = fields.Selection(
+        [("agency", "Collection Agency"), ("factor", "Factor")],
+        string="Collection Partner",
+        help="Cases may be handed off to this partner.",
+    )
+    debt_agency_commission = fields.Float(
+        string="Commission (%)", help="Share of the amounts recovered the agency or factor keeps."
+    )
+    debt_agency_fixed_fee = fields.Float(string="Fixed Fee per Case", digits="Account")
+    debt_case_count = fields.Integer(
+        string="Collection Cases", compute="_compute_debt_case_count", groups="account.group_account_invoice"
+    )
+
+    @api.depends_context("company")
+    def _compute_debt_case_count(self):
+        groups = self.env["debt.collection.case"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.debt_case_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_debt_open_case(self):
+        """The customer's open collection case, opened with its overdue invoices if none."""
+        return self.env["debt.collection.case"]._action_open_for_partners(self.commercial_partner_id)

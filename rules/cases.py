@@ -1,0 +1,177 @@
+"""Collection cases: limitation, priority, payment plans and the competent court.
+
+Plain Python, no Odoo: the case model and its wizards hand figures here. Amounts are in
+company currency, rounded to ``digits`` decimals (2 unless told).
+
+Limitation (prescription)
+    5 years between professionals (Code de commerce L110-4), 2 years when the debtor is a
+    consumer (Code de la consommation L218-2), counted from the due date of the oldest
+    unpaid invoice. A case is flagged ``LIMITATION_WARNING_DAYS`` days before.
+
+Court (injonction de payer, CPC 1405 and following)
+    A commercial debt (both parties professionals acting as such) goes to the tribunal de
+    commerce (the "tribunal des activités économiques" in the courts where that experiment
+    runs since 2025), with the requête Cerfa n°12946; a civil debt (the debtor is a consumer)
+    goes to the tribunal judiciaire, with the requête Cerfa n°12948 (the juge des contentieux
+    de la protection and its Cerfa n°16040 only hear rents and consumer credit, which
+    invoices are not). Mapping checked against service-public.fr summaries: 12946 is the
+    "demande en injonction de payer au président du tribunal de commerce", 12948 the
+    "requête en injonction de payer" before the tribunal judiciaire.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+LIMITATION_YEARS_PROFESSIONAL = 5
+LIMITATION_YEARS_CONSUMER = 2
+LIMITATION_WARNING_DAYS = 90
+
+#: Payer class (A best .. D worst) -> case priority ("0" normal .. "3" most urgent).
+PRIORITY_BY_PAYER_CLASS = {"A": "0", "B": "1", "C": "2", "D": "3"}
+#: Without a payer class: days overdue of the oldest invoice from which a priority applies.
+PRIORITY_BY_DAYS = ((90, "3"), (60, "2"), (30, "1"))
+
+
+def add_months(day, months):
+    """``day`` moved by ``months`` months, clamped to the end of shorter months."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def limitation_date(oldest_due, is_consumer):
+    """Last day to act in court for a debt due on ``oldest_due`` (None without a date)."""
+    if not oldest_due:
+        return None
+    years = LIMITATION_YEARS_CONSUMER if is_consumer else LIMITATION_YEARS_PROFESSIONAL
+    return add_months(oldest_due, 12 * years)
+
+
+def limitation_near(limit, today, warning_days=LIMITATION_WARNING_DAYS):
+    """True from ``warning_days`` days before the limitation date (and once it has passed)."""
+    return bool(limit) and today >= limit - timedelta(days=warning_days)
+
+
+def days_overdue(oldest_due, today):
+    return max((today - oldest_due).days, 0) if oldest_due else 0
+
+
+def priority(payer_class, oldest_days_overdue):
+    """The case's priority: from the customer's payer class, else from the oldest delay."""
+    if payer_class in PRIORITY_BY_PAYER_CLASS:
+        return PRIORITY_BY_PAYER_CLASS[payer_class]
+    for threshold, level in PRIORITY_BY_DAYS:
+        if oldest_days_overdue > threshold:
+            return level
+    return "0"
+
+
+# ---------------------------------------------------------------------- payment plans
+
+
+def split_amount(total, count, digits=2):
+    """``total`` split in ``count`` instalments adding up exactly to ``total``.
+
+    Every instalment is the rounded quotient; the last one takes the rounding difference.
+    """
+    if count < 1:
+        raise ValueError("A payment plan has at least one instalment.")
+    cents = round(total * 10**digits)
+    base, _rest = divmod(cents, count)
+    parts = [base] * count
+    parts[-1] = cents - base * (count - 1)
+    return [part / 10**digits for part in parts]
+
+
+def instalment_dates(first, count, every=1, unit="months"):
+    """``count`` dates from ``first``, every ``every`` months or weeks."""
+    if unit == "months":
+        return [add_months(first, i * every) for i in range(count)]
+    if unit == "weeks":
+        return [first + timedelta(weeks=i * every) for i in range(count)]
+    raise ValueError(f"Unknown frequency unit: {unit}")
+
+
+def plan_interest(principal, annual_rate, start, dates, digits=2):
+    """Simple interest on the declining balance of a plan, per instalment.
+
+    Each instalment repays an equal share of the principal (``split_amount``) and the
+    interest accrued on the balance still owed since the previous date (``start`` first),
+    at ``annual_rate`` percent a year on a 365-day basis.
+    """
+    shares = split_amount(principal, len(dates), digits)
+    balance, previous, interests = principal, start, []
+    for share, day in zip(shares, dates, strict=True):
+        days = max((day - previous).days, 0)
+        interests.append(round(balance * annual_rate / 100 * days / 365, digits))
+        balance = round(balance - share, digits)
+        previous = day
+    return interests
+
+
+@dataclass(frozen=True)
+class Instalment:
+    id: int
+    date: date
+    amount: float
+
+
+@dataclass(frozen=True)
+class InstalmentStatus:
+    paid: float
+    state: str  # "paid", "partial", "missed", "pending"
+
+
+def allocate_payments(instalments, received, today, grace_days=0, digits=2):
+    """Spread ``received`` over ``instalments`` in date order; tell each one's state.
+
+    :param received: what the plan's invoices received since the plan was made (the drop
+        of their amount due)
+    :return: ``{instalment id: InstalmentStatus}``; an instalment not fully paid by its
+        date plus ``grace_days`` is missed.
+    """
+    left = round(max(received, 0.0), digits)
+    result = {}
+    for item in sorted(instalments, key=lambda i: (i.date, i.id)):
+        paid = round(min(item.amount, left), digits)
+        left = round(left - paid, digits)
+        if paid >= round(item.amount, digits):
+            state = "paid"
+        elif today > item.date + timedelta(days=grace_days):
+            state = "missed"
+        else:
+            state = "partial" if paid else "pending"
+        result[item.id] = InstalmentStatus(paid, state)
+    return result
+
+
+# ---------------------------------------------------------------------- court
+
+
+@dataclass(frozen=True)
+class Court:
+    kind: str  # "commerce" or "judiciaire"
+    name: str
+    cerfa: str
+
+
+COURT_COMMERCE = Court("commerce", "Tribunal de commerce", "12946")
+COURT_JUDICIAIRE = Court("judiciaire", "Tribunal judiciaire", "12948")
+
+
+def competent_court(debtor_is_consumer):
+    """The court and Cerfa form of an injonction de payer against this debtor."""
+    return COURT_JUDICIAIRE if debtor_is_consumer else COURT_COMMERCE
+
+
+# ---------------------------------------------------------------------- evidence pack
+
+#: Kinds of document an injonction de payer needs; each inner tuple is "one of".
+REQUIRED_FOR_COURT = (("invoice",), ("formal_notice",), ("contract", "quote", "purchase_order"), ("terms",))
+
+
+def missing_for_court(kinds):
+    """The required groups of kinds not covered by ``kinds`` (empty: the pack is complete)."""
+    present = set(kinds)
+    return [group for group in REQUIRED_FOR_COURT if not present.intersection(group)]

@@ -1,0 +1,99 @@
+from datetime import date
+
+import pytest
+
+from rules.cases import (
+    COURT_COMMERCE,
+    COURT_JUDICIAIRE,
+    Instalment,
+    add_months,
+    allocate_payments,
+    competent_court,
+    days_overdue,
+    instalment_dates,
+    limitation_date,
+    limitation_near,
+    missing_for_court,
+    plan_interest,
+    priority,
+    split_amount,
+)
+
+TODAY = date(2026, 5, 15)
+
+
+def test_limitation_is_five_years_between_professionals_and_two_for_consumers():
+    assert limitation_date(date(2026, 3, 31), is_consumer=False) == date(2031, 3, 31)
+    assert limitation_date(date(2026, 3, 31), is_consumer=True) == date(2028, 3, 31)
+    assert limitation_date(date(2024, 2, 29), is_consumer=True) == date(2026, 2, 28)
+    assert limitation_date(None, is_consumer=False) is None
+
+
+def test_limitation_warning_starts_90_days_before():
+    limit = date(2026, 8, 13)
+    assert not limitation_near(limit, date(2026, 5, 14))
+    assert limitation_near(limit, date(2026, 5, 15))
+    assert limitation_near(limit, date(2027, 1, 1))
+    assert not limitation_near(None, TODAY)
+
+
+def test_days_overdue_and_priority():
+    assert days_overdue(date(2026, 3, 31), TODAY) == 45
+    assert days_overdue(date(2026, 6, 1), TODAY) == 0
+    assert priority("D", 0) == "3"
+    assert priority("A", 200) == "0"
+    assert priority(None, 45) == "1"
+    assert priority(False, 91) == "3"
+    assert priority(None, 10) == "0"
+
+
+def test_split_adds_up_exactly():
+    assert split_amount(1000.0, 3) == [333.33, 333.33, 333.34]
+    assert sum(split_amount(1000.0, 3)) == pytest.approx(1000.0)
+    assert split_amount(0.05, 3) == [0.01, 0.01, 0.03]
+    parts = split_amount(12345.67, 7)
+    assert round(sum(parts), 2) == 12345.67
+    with pytest.raises(ValueError):
+        split_amount(10.0, 0)
+
+
+def test_instalment_dates_by_months_and_weeks():
+    assert instalment_dates(date(2026, 1, 31), 3) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+    assert instalment_dates(date(2026, 5, 1), 3, every=2, unit="weeks") == [
+        date(2026, 5, 1), date(2026, 5, 15), date(2026, 5, 29)
+    ]
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    with pytest.raises(ValueError):
+        instalment_dates(date(2026, 5, 1), 2, unit="days")
+
+
+def test_plan_interest_on_declining_balance():
+    dates = instalment_dates(date(2026, 6, 1), 2)
+    # 1000 at 3.65 %: 0.10 a day; 31 days on 1000, then 30 days on 500
+    assert plan_interest(1000.0, 3.65, date(2026, 5, 1), dates) == [3.1, 1.5]
+    assert plan_interest(1000.0, 0.0, date(2026, 5, 1), dates) == [0.0, 0.0]
+
+
+def test_payments_fill_instalments_in_date_order():
+    plan = [Instalment(3, date(2026, 7, 1), 300.0), Instalment(1, date(2026, 5, 1), 300.0),
+            Instalment(2, date(2026, 6, 1), 400.0)]
+    result = allocate_payments(plan, 450.0, date(2026, 6, 5))
+    assert result[1].paid == 300.0 and result[1].state == "paid"
+    assert result[2].paid == 150.0 and result[2].state == "missed"
+    assert result[3].paid == 0.0 and result[3].state == "pending"
+    assert allocate_payments(plan, 450.0, date(2026, 6, 5), grace_days=5)[2].state == "partial"
+    assert {s.state for s in allocate_payments(plan, 1000.0, date(2027, 1, 1)).values()} == {"paid"}
+
+
+def test_competent_court_and_cerfa():
+    assert competent_court(debtor_is_consumer=False) == COURT_COMMERCE
+    assert COURT_COMMERCE.cerfa == "12946"
+    assert competent_court(debtor_is_consumer=True) == COURT_JUDICIAIRE
+    assert COURT_JUDICIAIRE.cerfa == "12948"
+
+
+def test_evidence_pack_completeness():
+    assert missing_for_court(["invoice", "formal_notice", "quote", "terms"]) == []
+    assert missing_for_court(["invoice", "reminder"]) == [
+        ("formal_notice",), ("contract", "quote", "purchase_order"), ("terms",)
+    ]
