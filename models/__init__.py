@@ -4,6 +4,9 @@ from . import debt_collection_scenario
 from . import debt_collection_step
 from . import debt_collection_case_stage
 from . import debt_collection_case
+from . import debt_collection_case_document
+from . import debt_collection_case_instalment
+from . import res_partner_agency
 from . import account_move
 from . import debt_collection_event
 from . import debt_collection_event_line

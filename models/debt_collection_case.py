@@ -107,14 +107,20 @@ class DebtCollectionCase(models.Model):
     # hand-off and outcome
     agency_id = fields.Many2one("res.partner", string="Agency or Factor", readonly=True, tracking=True)
     handoff_kind = fields.Selection(
-        [("agency", "Collection Agency"), ("factor", "Factor")], readonly=True, copy=False
+        [("agency", "Collection Agency"), ("factor", "Factor"), ("insurer", "Credit Insurer")],
+        readonly=True,
+        copy=False,
     )
     handoff_date = fields.Date(readonly=True, copy=False)
-    handoff_attachment_id = fields.Many2one("ir.attachment", string="Hand-off Pack", readonly=True, copy=False)
+    handoff_attachment_id = fields.Many2one(
+        "ir.attachment", string="Hand-off Pack", readonly=True, copy=False
+    )
     amount_recovered = fields.Monetary(readonly=True, copy=False)
     amount_fees = fields.Monetary(string="Fees", readonly=True, copy=False)
     amount_written_off = fields.Monetary(readonly=True, copy=False)
-    writeoff_move_id = fields.Many2one("account.move", string="Write-off Credit Note", readonly=True, copy=False)
+    writeoff_move_id = fields.Many2one(
+        "account.move", string="Write-off Credit Note", readonly=True, copy=False
+    )
 
     # court
     court_name = fields.Char(string="Competent Court", compute="_compute_court")
@@ -183,7 +189,8 @@ class DebtCollectionCase(models.Model):
 
     @api.depends("document_ids.kind")
     def _compute_evidence(self):
-        labels = dict(self.env["debt.collection.case.document"]._fields["kind"]._description_selection(self.env))
+        kinds = self.env["debt.collection.case.document"]._fields["kind"]
+        labels = dict(kinds._description_selection(self.env))
         for case in self:
             missing = rules.missing_for_court(case.document_ids.mapped("kind"))
             case.evidence_complete = not missing
@@ -200,29 +207,33 @@ class DebtCollectionCase(models.Model):
 
     # ------------------------------------------------------------------ constraints
 
-    @api.constrains("partner_id", "company_id", "stage_id")
-    def _check_one_open_case(self):
-        """Name the case already open: clearer than the unique index's message."""
-        open_cases = self.filtered(lambda c: not c.is_closed)
-        if not open_cases:
+    def _debt_check_no_open_case(self, vals_list):
+        """Name the case already open: clearer than the unique index's message.
+
+        Checked before the insert (the index would fail first on the flush of a search).
+        """
+        keys = {
+            (vals.get("partner_id"), vals.get("company_id") or self.env.company.id)
+            for vals in vals_list
+            if vals.get("partner_id")
+        }
+        if not keys:
             return
         others = self.search(
             [
-                ("partner_id", "in", open_cases.partner_id.ids),
-                ("company_id", "in", open_cases.company_id.ids),
+                ("partner_id", "in", [partner for partner, _company in keys]),
+                ("company_id", "in", [company for _partner, company in keys]),
                 ("is_closed", "=", False),
-                ("id", "not in", open_cases.ids),
             ]
         )
-        for case in open_cases:
-            other = others.filtered(lambda o, c=case: (o.partner_id, o.company_id) == (c.partner_id, c.company_id))
-            if other:
+        for other in others:
+            if (other.partner_id.id, other.company_id.id) in keys:
                 raise ValidationError(
                     self.env._(
                         "%(customer)s already has an open collection case, %(case)s: add the invoices "
                         "to it, or close it before opening another one.",
-                        customer=case.partner_id.display_name,
-                        case=other[0].name,
+                        customer=other.partner_id.display_name,
+                        case=other.name,
                     )
                 )
 
@@ -250,6 +261,7 @@ class DebtCollectionCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._debt_check_no_open_case(vals_list)
         new = self.env._("New")
         for vals in vals_list:
             if vals.get("name", new) == new:
@@ -411,8 +423,7 @@ class DebtCollectionCase(models.Model):
                 }
             )
         events = Event.create(values)
-        for case, event in zip(self, events, strict=True):
-            case.message_post(body=event.note, subtype_xmlid="mail.mt_note")
+        self._message_log_batch(bodies={case.id: notes[case.id] for case in self})
         return events
 
     # ------------------------------------------------------------------ evidence pack
@@ -423,7 +434,17 @@ class DebtCollectionCase(models.Model):
         if not records:
             return {}
         report = self.env["ir.actions.report"]
-        content, kind = report._pre_render_qweb_pdf(report_xmlid, res_ids=records.ids)
+        try:
+            content, kind = report._pre_render_qweb_pdf(report_xmlid, res_ids=records.ids)
+        except UserError:
+            if len(records) == 1:
+                raise
+            # wkhtmltopdf without its patched Qt converts one document per call only
+            _logger.warning("Rendering %s one record at a time (unpatched wkhtmltopdf)", report_xmlid)
+            result = {}
+            for record in records:
+                result.update(self._debt_render_split(report_xmlid, record))
+            return result
         split = report._get_splitted_report(report_xmlid, content, kind)
         return {res_id: (data, kind) for res_id, data in split.items() if res_id}
 
@@ -479,9 +500,14 @@ class DebtCollectionCase(models.Model):
             ]
         )
         letters_to_render = letters.filtered(lambda e: not e.letter_attachment_id)
-        rendered = self._debt_render_split("account_debt_collection.action_report_debt_letter", letters_to_render)
+        rendered = self._debt_render_split(
+            "account_debt_collection.action_report_debt_letter", letters_to_render
+        )
         for case in self:
-            for letter in letters.filtered(lambda e, c=case: (e.partner_id, e.company_id) == (c.partner_id, c.company_id)):
+            own = letters.filtered(
+                lambda e, c=case: (e.partner_id, e.company_id) == (c.partner_id, c.company_id)
+            )
+            for letter in own:
                 kind = "formal_notice" if letter.letter_type == "formal_notice" else "reminder"
                 name = letter.reference
                 if letter.tracking_number:
@@ -711,11 +737,8 @@ class DebtCollectionCase(models.Model):
         if paid:
             paid.write({"stage_id": self.env.ref("account_debt_collection.stage_recovered").id})
             paid.filtered(lambda c: c.plan_state == "running").write({"plan_state": "done"})
-            for case in paid:
-                case.message_post(
-                    body=self.env._("All the invoices of the case are paid: the case is recovered."),
-                    subtype_xmlid="mail.mt_note",
-                )
+            body = self.env._("All the invoices of the case are paid: the case is recovered.")
+            paid._message_log_batch(bodies=dict.fromkeys(paid.ids, body))
         return paid
 
 

@@ -28,12 +28,12 @@ class DebtCollectionCaseDocument(models.Model):
     sequence = fields.Integer(default=10)
     kind = fields.Selection(DOCUMENT_KINDS, required=True, default="other")
     name = fields.Char(required=True)
-    attachment_id = fields.Many2one("ir.attachment", string="Attachment", ondelete="set null")
+    attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
     source = fields.Selection(
         [("auto", "Collected"), ("upload", "Uploaded")], required=True, default="upload", readonly=True
     )
     origin = fields.Char(readonly=True, help="Record the document was collected from.")
-    file = fields.Binary(compute="_compute_file", inverse="_inverse_file", string="File")
+    file = fields.Binary(compute="_compute_file", inverse="_inverse_file")
     file_name = fields.Char(compute="_compute_file", inverse="_inverse_file_name")
 
     @api.depends("attachment_id")

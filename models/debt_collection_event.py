@@ -166,6 +166,14 @@ class DebtCollectionEvent(models.Model):
         letters = self.filtered(lambda e: e.channel in ("letter", "registered_letter"))
         if not letters:
             raise UserError(self.env._("Select letters to print."))
+        unaddressed = letters.partner_id.filtered(lambda p: not (p.street and p.city))
+        if unaddressed:
+            raise UserError(
+                self.env._(
+                    "These customers have no postal address (street and city): %(names)s.",
+                    names=", ".join(unaddressed.mapped("display_name")),
+                )
+            )
         letters.filtered(lambda e: e.state == "to_print").write(
             {"state": "done", "printed_date": fields.Date.context_today(self)}
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..rules.escalation import Communication, OpenInvoice, next_action_date, plan_run
@@ -240,7 +241,12 @@ class DebtCollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------ action
 
     def _act(self, decisions, today):
-        """Create the events, move the invoices on, then dispatch by channel."""
+        """Create the events, dispatch them by channel, then move their invoices on.
+
+        The invoices of an event whose channel failed do not move: the event stays, in state
+        ``error`` with the reason, its lines no longer count as advanced, and the next run
+        decides them again.
+        """
         if not decisions:
             return self.env["debt.collection.event"]
         moves = self.env["account.move"].browse(
@@ -255,8 +261,11 @@ class DebtCollectionRun(models.AbstractModel):
         self._add_penalties(decisions, values, today)
         self.env["debt.collection.promise"]._debt_mention_broken(values)
         events = self.env["debt.collection.event"].sudo().create(values)
-        self._advance_invoices(decisions, moves, today)
-        self._dispatch(events.filtered(lambda e: e.state != "to_approve"))
+        failed = self._dispatch(events.filtered(lambda e: e.state != "to_approve"))
+        failed.line_ids.sudo().write({"advanced": False})
+        self._advance_invoices(
+            [d for d, event in zip(decisions, events, strict=True) if event not in failed], moves, today
+        )
         self._log_on_partners(events)
         return events
 
@@ -392,14 +401,42 @@ class DebtCollectionRun(models.AbstractModel):
 
     @api.model
     def _dispatch(self, events):
-        """Carry out each event by its channel: ``_dispatch_<channel>(events)``."""
+        """Carry out each event by its channel: ``_dispatch_<channel>(events)``.
+
+        Each channel runs in a savepoint: when it raises, what it did (mails, tasks, cases) is
+        rolled back and its events are marked ``error`` with the reason. Return the failed
+        events. Concurrency errors are not caught: the whole transaction must be retried.
+        """
+        failed = self.env["debt.collection.event"]
         by_channel = defaultdict(lambda: self.env["debt.collection.event"])
         for event in events:
             by_channel[event.channel] |= event
+        self.env.flush_all()  # a failure of what came before is not the channels'
         for channel, channel_events in by_channel.items():
-            getattr(self, f"_dispatch_{channel}")(channel_events)
-            approved = channel_events.filtered(lambda e: e.state == "to_approve")
-            approved.sudo().write({"state": _state_after_dispatch(channel)})
+            try:
+                with self.env.cr.savepoint():
+                    getattr(self, f"_dispatch_{channel}")(channel_events)
+                    approved = channel_events.filtered(lambda e: e.state == "to_approve")
+                    approved.sudo().write({"state": _state_after_dispatch(channel)})
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as error:  # any failure of a channel is recorded on its events
+                _logger.warning(
+                    "Debt collection: the %s dispatch of %s event(s) failed: %s",
+                    channel, len(channel_events), error, exc_info=True,
+                )
+                self._mark_failed(channel_events, error)
+                failed |= channel_events
+        return failed
+
+    def _mark_failed(self, events, error):
+        """Keep the events, in state ``error`` with the reason in their note."""
+        reason = self.env._("Dispatch failed: %(error)s", error=str(error) or type(error).__name__)
+        by_note = defaultdict(lambda: self.env["debt.collection.event"])
+        for event in events:
+            by_note["\n".join(filter(None, [event.note, reason]))] |= event
+        for note, noted in by_note.items():
+            noted.sudo().write({"state": "error", "note": note})
 
     def _dispatch_email(self, events):
         by_template = defaultdict(lambda: self.env["debt.collection.event"])

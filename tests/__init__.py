@@ -2,3 +2,5 @@ from . import test_escalation
 from . import test_disputes_promises
 from . import test_letters
 from . import test_analytics
+from . import test_cases
+from . import test_robustness

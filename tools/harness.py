@@ -273,6 +273,17 @@ def cmd_setup(_args):
     return 0
 
 
+#: The demo customers read French; then the day's escalation runs as the scheduled action would.
+DEMO_RUN = """
+if env['res.lang']._lang_get('fr_FR'):
+    demo = env['ir.model.data'].search(
+        [('module', '=', 'account_debt_collection'), ('model', '=', 'res.partner')])
+    env['res.partner'].browse(demo.mapped('res_id')).write({'lang': 'fr_FR'})
+env['debt.collection.run']._cron_escalate()
+env.cr.commit()
+"""
+
+
 def cmd_demo(args):
     odoo = find_odoo()
     if odoo is None:
@@ -316,7 +327,7 @@ def cmd_demo(args):
     say("running the daily escalation once")
     escalate = run(
         odoo_command(odoo, pg, DEMO_DB, ["--no-http", f"--logfile={log}"], subcommand="shell"),
-        input="env['debt.collection.run']._cron_escalate()\nenv.cr.commit()\n",
+        input=DEMO_RUN,
         text=True, env=odoo_env(odoo), capture_output=True,
     )
     if escalate.returncode != 0:
@@ -336,7 +347,7 @@ def cmd_demo(args):
 
 
 def run_rules_tests(args):
-    """Return ``(passed, failed)`` of the plain pytest suite."""
+    """Return ``(passed, failed, skipped)`` of the plain pytest suite."""
     report = BUILD / "pytest.xml"
     BUILD.mkdir(exist_ok=True)
     targets = args.paths or ["rules/tests"]
@@ -345,7 +356,7 @@ def run_rules_tests(args):
         cwd=ROOT,
     )
     if not report.exists():
-        return 0, 1
+        return 0, 1, 0
     suite = ET.parse(report).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     total = int(suite.get("tests", 0))
@@ -353,11 +364,11 @@ def run_rules_tests(args):
     skipped = int(suite.get("skipped", 0))
     if proc.returncode not in (0, 1, 5):
         failed = max(failed, 1)
-    return total - failed - skipped, failed
+    return total - failed - skipped, failed, skipped
 
 
 def run_static_checks():
-    """Return ``(passed, failed)``: each tool counts as one check."""
+    """Return ``(passed, failed, skipped)``: each tool counts as one check."""
     checks = {
         "ruff": [venv_python(), "-m", "ruff", "check", "."],
         "pylint-odoo": [venv_python(), "-m", "pylint", "--rcfile=.pylintrc", "--score=n", "."],
@@ -370,14 +381,15 @@ def run_static_checks():
         else:
             say(f"static check {name} FAILED")
             failed += 1
-    return passed, failed
+    return passed, failed, 0
 
 
+ODOO_SKIPPED = re.compile(r" odoo\.addons\.\S+: skipped \S+")
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
 
 def run_odoo_tests(odoo, args):
-    """Return ``(passed, failed)`` of the module's Odoo tests, in a fresh database."""
+    """Return ``(passed, failed, skipped)`` of the module's Odoo tests, in a fresh database."""
     link_module()
     pg, started_here = reachable_pg()
     database = f"adc_test_{os.getpid()}"
@@ -401,13 +413,14 @@ def run_odoo_tests(odoo, args):
         results = ODOO_RESULT.findall(text)
         if not results:
             say(f"the Odoo test run gave no result line (exit {proc.returncode}); see {log}")
-            return 0, 1
+            return 0, 1, 0
         failures, errors, total = (int(n) for n in results[-1])
         failed = failures + errors
         if failed == 0 and problems:
             say("the Odoo run logged errors outside the tests: counted as one failure")
             failed = 1
-        return total - failed, failed
+        skipped = len(ODOO_SKIPPED.findall(text))
+        return total - failed - skipped, failed, skipped
     finally:
         drop_database(pg, database)
         if started_here:
@@ -429,7 +442,8 @@ def cmd_test(args):
             results.append(run_odoo_tests(odoo, args))
     passed = sum(r[0] for r in results)
     failed = sum(r[1] for r in results)
-    print(f"{passed} passed, {failed} failed")
+    skipped = sum(r[2] for r in results)
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     return 1 if failed or not passed else 0
 
 

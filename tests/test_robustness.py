@@ -1,0 +1,198 @@
+"""Robustness of the dunning: failures mid-run, bad input, access."""
+
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import DebtCollectionCommon, day
+
+USER = "account_debt_collection.group_debt_collection_user"
+MANAGER = "account_debt_collection.group_debt_collection_manager"
+RUN_LOGGER = "odoo.addons.account_debt_collection.models.debt_collection_run"
+
+
+@tagged("post_install", "-at_install")
+class TestRobustness(DebtCollectionCommon):
+    def mails(self, events):
+        return self.env["mail.mail"].search(
+            [("model", "=", "debt.collection.event"), ("res_id", "in", events.ids)]
+        )
+
+    # ------------------------------------------------------------------ faults
+
+    def test_failed_email_dispatch_is_an_error_event_and_the_next_run_retries(self):
+        other = self.env["res.partner"].create(
+            {"name": "Garage Dupont", "is_company": True, "email": "compta@garage-dupont.fr"}
+        )
+        failing_invoice = self.invoice(500.0)
+        other_invoice = self.invoice(300.0, partner=other)
+        run_class = type(self.Run)
+        original = run_class._dispatch_email
+
+        def dispatch_then_fail(run, events):
+            original(run, events)  # the mails are queued, then the channel fails: they must go
+            if self.customer in events.partner_id:
+                raise ValueError("The mail template could not be rendered.")
+
+        # one customer per batch: the batch of the customer fails, the other goes out
+        with (
+            patch.object(run_class, "_dispatch_email", dispatch_then_fail),
+            self.assertLogs(RUN_LOGGER, "WARNING") as logs,
+            freeze_time(day(1)),
+        ):
+            self.Run.with_company(self.company)._escalate(self.company, today=day(1), batch_size=1)
+        self.assertIn("email dispatch of 1 event(s) failed", logs.output[0])
+
+        failed = self.events()
+        self.assertEqual((failed.state, failed.channel), ("error", "email"))
+        self.assertIn("Dispatch failed: The mail template could not be rendered.", failed.note)
+        self.assertFalse(self.mails(failed), "the failed channel's mails are rolled back")
+        self.assertFalse(failed.line_ids.advanced, "an error event's invoices took no step")
+        self.assertEqual(failing_invoice.debt_level, 0)
+        self.assertLessEqual(failing_invoice.debt_next_date, day(1), "decided again at the next run")
+        self.assertIn("failed", self.customer.message_ids[0].body, "the chatter says so")
+
+        sent = self.events(other)
+        self.assertEqual((sent.state, len(self.mails(sent))), ("done", 1))
+        self.assertEqual(other_invoice.debt_level, 2)
+
+        # the template is fixed: the next run sends exactly one mail and advances once
+        self.escalate(day(1))
+        retried = self.events() - failed
+        self.assertEqual((retried.state, retried.channel, retried.level), ("done", "email", 2))
+        self.assertEqual(len(self.mails(retried)), 1)
+        self.assertEqual(self.events(other), sent, "nothing twice for the customer already done")
+        self.assertEqual(failing_invoice.debt_level, 2)
+        self.assertEqual(len(failing_invoice.debt_event_line_ids.filtered("advanced")), 1)
+        self.escalate(day(1))
+        self.assertEqual(self.events(), failed | retried, "a third run the same day does nothing")
+
+    # ------------------------------------------------------------------ bad input
+
+    def test_duplicate_step_offset_is_refused_with_its_message(self):
+        steps_before = self.scenario.step_ids
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError) as caught,
+            self.env.cr.savepoint(),
+        ):
+            self.env["debt.collection.step"].create(
+                {
+                    "name": "Second call",
+                    "scenario_id": self.scenario.id,
+                    "offset_days": 10,
+                    "channel": "phone",
+                }
+            )
+            self.env.flush_all()
+        message = self.env["debt.collection.step"]._sql_error_to_message(caught.exception)
+        self.assertIn("Two steps of a scenario cannot have the same offset.", message)
+        self.scenario.invalidate_recordset()
+        self.assertEqual(self.scenario.step_ids, steps_before, "nothing written")
+
+    def test_printing_letters_for_a_customer_without_address_names_it_and_prints_nothing(self):
+        self.customer.write({"email": False, "street": "12 rue des Lilas", "zip": "69003", "city": "Lyon"})
+        nowhere = self.env["res.partner"].create({"name": "Sans Adresse SAS", "is_company": True})
+        self.invoice(500.0)
+        self.invoice(300.0, partner=nowhere)
+        self.escalate(day(1))
+        letters = self.Event.search([("partner_id", "in", (self.customer | nowhere).ids)])
+        self.assertEqual(letters.mapped("channel"), ["letter", "letter"])
+        with self.assertRaises(UserError) as caught:
+            letters.action_print_letters()
+        self.assertIn("Sans Adresse SAS", str(caught.exception))
+        self.assertNotIn("Boulangerie Martin SARL", str(caught.exception))
+        self.assertEqual(letters.mapped("state"), ["to_print", "to_print"], "nothing marked printed")
+        self.assertFalse(any(letters.mapped("printed_date")))
+
+    def test_invalid_phone_number_is_flagged_on_the_customer(self):
+        self.assertFalse(self.customer.debt_phone_invalid)
+        self.customer.phone = "12 <b>34"
+        self.assertTrue(self.customer.debt_phone_invalid)
+        self.assertFalse(self.customer.debt_phone_e164)
+        self.customer.phone = False
+        self.assertFalse(self.customer.debt_phone_invalid, "no number is not an invalid number")
+
+    def test_html_in_names_and_notes_is_escaped_in_emails_letters_and_chatter(self):
+        script = "<script>alert(1)</script>"
+        self.customer.name = f"{script} Martin"
+        silent = self.env["res.partner"].create(
+            {"name": f"{script} Dupont", "is_company": True, "street": "3 rue Neuve", "city": "Paris"}
+        )
+        self.invoice(500.0)
+        self.invoice(300.0, partner=silent)
+        self.escalate(day(1))
+
+        mail = self.mails(self.events())
+        self.assertEqual(len(mail), 1)
+        self.assertNotIn(script, mail.body_html)
+        self.assertIn("&lt;script&gt;", mail.body_html)
+
+        letter = self.events(silent)
+        self.assertEqual(letter.channel, "letter")
+        self.assertIn(script, letter.note, "the note is plain text, it names the customer")
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "account_debt_collection.action_report_debt_letter", letter.ids
+        )
+        html = html.decode()
+        self.assertNotIn(script, html)
+        self.assertIn("&lt;script&gt;", html)
+
+        chatter = silent.message_ids[0].body
+        self.assertNotIn(script, chatter)
+        self.assertIn("&lt;script&gt;", chatter)
+
+    # ------------------------------------------------------------------ access
+
+    def _user(self, login, groups, company):
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    def test_a_user_of_another_company_cannot_read_the_events(self):
+        self.invoice(500.0)
+        self.escalate(day(1))
+        event = self.events()
+        company_b = self.setup_other_company(name="Filiale Lyon")["company"]
+        controller_a = self._user("controller_a", USER, self.company)
+        controller_b = self._user("controller_b", USER, company_b)
+        self.assertEqual(self.Event.with_user(controller_a).search([("id", "=", event.id)]), event)
+        self.assertFalse(self.Event.with_user(controller_b).search([("id", "=", event.id)]))
+        with self.assertRaises(AccessError):
+            event.with_user(controller_b).read(["partner_id"])
+        with self.assertRaises(AccessError):
+            event.line_ids.with_user(controller_b).read(["amount_residual"])
+
+    def test_only_the_superuser_edits_or_deletes_an_event(self):
+        self.invoice(500.0)
+        self.escalate(day(1))
+        event = self.events()
+        manager = self._user("manager_a", f"{MANAGER},base.group_system", self.company)
+        controller = self._user("controller_a", USER, self.company)
+        for user in (manager, controller):
+            with self.assertRaises(UserError):  # AccessError is a UserError
+                event.with_user(user).write({"amount_net": 0.0})
+            with self.assertRaises(UserError):  # AccessError is a UserError
+                event.with_user(user).unlink()
+        self.assertEqual(event.amount_net, 500.0)
+        event.sudo().unlink()
+        self.assertFalse(event.exists())
+
+    def test_an_invoicing_user_cannot_create_scenarios(self):
+        billing = self._user("billing_a", "account.group_account_invoice", self.company)
+        Scenario = self.env["debt.collection.scenario"].with_user(billing)
+        self.assertEqual(Scenario.search([("company_id", "=", self.company.id)]), self.scenario)
+        with self.assertRaises(AccessError):
+            Scenario.create({"name": "My own scenario", "company_id": self.company.id})
+        with self.assertRaises(AccessError):
+            self.scenario.with_user(billing).write({"name": "Renamed"})
