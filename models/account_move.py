@@ -124,6 +124,9 @@ class AccountMove(models.Model):
     _debt_satisfaction_score_range = models.Constraint(
         "CHECK(debt_satisfaction_score BETWEEN 0 AND 5)", "A satisfaction score goes from 1 to 5."
     )
+    _debt_partner_idx = models.Index(
+        "(commercial_partner_id, company_id) WHERE move_type = 'out_invoice' AND state = 'posted'"
+    )
     _debt_next_date_idx = models.Index(
         "(company_id, debt_next_date) WHERE debt_next_date IS NOT NULL "
         "AND move_type = 'out_invoice' AND state = 'posted'"

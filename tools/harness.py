@@ -38,19 +38,18 @@ ADDONS_LINK_DIR = BUILD / "addons"
 PG_DIR = BUILD / "pg"
 PG_ROLE = "odoo"
 DEMO_DB = "debt_collection_demo"
-#: Run in the demo database before the module is installed: a French SME, in French and
-#: EUR, so that installing Accounting picks the French chart of accounts.
+#: Run in the demo database before the module is installed: a French SME working in French.
+#: (Accounting's own demo data then loads its generic chart of accounts, in USD.)
 FRENCH_COMPANY = """
 env['res.lang']._activate_lang('fr_FR')
 company = env.ref('base.main_company')
 company.write({
     'name': 'Atelier Dupuis Froid & Climatisation SAS',
     'street': '14 rue de la Villette', 'zip': '69003', 'city': 'Lyon',
-    'country_id': env.ref('base.fr').id, 'currency_id': env.ref('base.EUR').id,
+    'country_id': env.ref('base.fr').id,
     'company_registry': '732829320', 'vat': 'FR44732829320',
     'email': 'compta@atelier-dupuis.example', 'phone': '+33 4 72 00 00 00',
 })
-env.ref('base.EUR').active = True
 env.ref('base.user_admin').write({'lang': 'fr_FR', 'tz': 'Europe/Paris'})
 env.cr.commit()
 """
@@ -296,7 +295,7 @@ def cmd_demo(args):
     log = BUILD / "demo-install.log"
     log.unlink(missing_ok=True)
     if not database_exists(pg, DEMO_DB):
-        say(f"creating {DEMO_DB}: a French company, in French and EUR")
+        say(f"creating {DEMO_DB}: a French company, in French")
         steps = [
             run(odoo_command(odoo, pg, DEMO_DB, ["-i", "base", "--with-demo", "--stop-after-init",
                                                  "--http-interface=127.0.0.1", f"--logfile={log}"]),
