@@ -179,10 +179,11 @@ class AccountMove(models.Model):
         if not moves:
             return
         scenarios = self.env["res.partner"]._debt_scenarios_of(moves)
+        steps_of = {scenario: scenario._rule_steps() for scenario in set(scenarios.values()) if scenario}
         by_date = defaultdict(list)
         for move in moves:
             scenario = scenarios.get((move.company_id.id, move.commercial_partner_id.id))
-            steps = scenario._rule_steps() if scenario else []
+            steps = steps_of.get(scenario, [])
             level = _level_in(steps, move.debt_step_id.offset_days if move.debt_step_id else None)
             due = move.invoice_date_due or move.invoice_date or move.date
             by_date[next_action_date(due, steps, level, move.debt_last_date or None)].append(move.id)

@@ -363,6 +363,13 @@ class DebtCollectionCase(models.Model):
                 self.env._("Only a Collection Manager can hand a case off or write it off.")
             )
 
+    def _debt_check_manager_on_open_case(self):
+        """Hand-offs and outcomes: a Collection Manager, on a case that is not closed yet."""
+        self.ensure_one()
+        self._debt_check_manager()
+        if self.is_closed:
+            raise UserError(self.env._("Case %s is closed.", self.name))
+
     # ------------------------------------------------------------------ wizards
 
     def _wizard_action(self, model, name):

@@ -485,8 +485,10 @@ class DebtCollectionRun(models.AbstractModel):
                 }
             )
         activities = self.env["mail.activity"].sudo().create(values)
-        for event, activity in zip(events, activities, strict=True):
-            event.sudo().activity_id = activity
+        self._link_many2one(
+            "debt_collection_event", "activity_id", events,
+            [(event.id, activity.id) for event, activity in zip(events, activities, strict=True)],
+        )
 
     def _assignee(self, event):
         """The credit controller, or the salesperson of the most overdue invoice."""
@@ -518,20 +520,21 @@ class DebtCollectionRun(models.AbstractModel):
         for case in cases.create(to_create):
             by_key[case.partner_id.id, case.company_id.id] = case
         case_of = {event: by_key[event.partner_id.id, event.company_id.id] for event in events}
-        self._link_to_cases(
+        self._link_many2one(
             "account_move", "debt_case_id", events.line_ids.move_id,
             [(move.id, case.id) for event, case in case_of.items() for move in event.line_ids.move_id],
         )
-        self._link_to_cases(
+        self._link_many2one(
             "debt_collection_event", "case_id", events, [(e.id, case.id) for e, case in case_of.items()]
         )
         self.env["debt.collection.case"].invalidate_model(["move_ids"])
 
-    def _link_to_cases(self, table, column, records, pairs):
-        """Set ``column`` of ``records`` from ``(record_id, case_id)`` pairs in one UPDATE.
+    def _link_many2one(self, table, column, records, pairs):
+        """Set the many2one ``column`` of ``records`` from ``(record_id, target_id)`` pairs in one UPDATE.
 
-        Writing invoices through the ORM costs a dozen queries each (taxes, balance checks)
-        for a field that concerns none of them; dependent computations are still triggered.
+        The run links thousands of records at once: writing them one by one through the ORM
+        costs a query each, and a dozen for an invoice (taxes, balance checks) for a field that
+        concerns none of them. Dependent computations are still triggered.
         """
         if not pairs:
             return
@@ -539,10 +542,10 @@ class DebtCollectionRun(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET %s = v.case_id FROM (VALUES %s) AS v(id, case_id) WHERE %s.id = v.id",
+                "UPDATE %s SET %s = v.target_id FROM (VALUES %s) AS v(id, target_id) WHERE %s.id = v.id",
                 SQL.identifier(table),
                 SQL.identifier(column),
-                SQL(", ").join(SQL("(%s, %s)", record_id, case_id) for record_id, case_id in pairs),
+                SQL(", ").join(SQL("(%s, %s)", record_id, target_id) for record_id, target_id in pairs),
                 SQL.identifier(table),
             )
         )

@@ -49,9 +49,7 @@ class DebtCollectionCaseOutcomeWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         case = self.case_id
-        case._debt_check_manager()
-        if case.is_closed:
-            raise UserError(self.env._("Case %s is closed.", case.name))
+        case._debt_check_manager_on_open_case()
         credit_note = self.env["account.move"]
         if self.write_off and not case.currency_id.is_zero(case.amount_due):
             if not self.write_off_account_id:

@@ -45,9 +45,7 @@ class DebtCollectionHandoffWizard(models.TransientModel):
         """Freeze the dunning, build and send the pack, record the hand-off."""
         self.ensure_one()
         case = self.case_id
-        case._debt_check_manager()
-        if case.is_closed:
-            raise UserError(self.env._("Case %s is closed.", case.name))
+        case._debt_check_manager_on_open_case()
         if self.kind == "insurer":
             if not self._insurer():
                 raise UserError(
