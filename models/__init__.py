@@ -23,3 +23,5 @@ from . import debt_collection_aged_balance
 from . import debt_collection_delay_trend
 from . import debt_collection_forecast
 from . import debt_collection_dashboard
+from . import ir_actions_report
+from . import mail_template

@@ -48,7 +48,7 @@ class DebtCollectionCase(models.Model):
         tracking=True,
         index=True,
         group_expand="_read_group_stage_ids",
-        default=lambda self: self.env["debt.collection.case.stage"].search([], limit=1),
+        default=lambda self: self._debt_first_stage(),
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
     freezes_dunning = fields.Boolean(related="stage_id.freezes_dunning")
@@ -259,13 +259,28 @@ class DebtCollectionCase(models.Model):
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([], order=stages._order)  # pylint: disable=no-search-all
 
+    @api.model
+    def _debt_first_stage(self):
+        return self.env["debt.collection.case.stage"].search([], limit=1)
+
     @api.model_create_multi
     def create(self, vals_list):
+        """Number the cases and put them in the first stage, looking both up once for the batch."""
         self._debt_check_no_open_case(vals_list)
         new = self.env._("New")
-        for vals in vals_list:
-            if vals.get("name", new) == new:
-                vals["name"] = self.env["ir.sequence"].next_by_code("debt.collection.case") or new
+        to_number = [vals for vals in vals_list if vals.get("name", new) == new]
+        if to_number:
+            sequence = self.env["ir.sequence"].sudo().search(
+                [("code", "=", "debt.collection.case"), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+            for vals in to_number:
+                vals["name"] = sequence._next() if sequence else new
+        if any("stage_id" not in vals for vals in vals_list):
+            first_stage = self._debt_first_stage()
+            for vals in vals_list:
+                vals.setdefault("stage_id", first_stage.id)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -166,11 +166,12 @@ class DebtCollectionEvent(models.Model):
         letters = self.filtered(lambda e: e.channel in ("letter", "registered_letter"))
         if not letters:
             raise UserError(self.env._("Select letters to print."))
-        unaddressed = letters.partner_id.filtered(lambda p: not (p.street and p.city))
+        unaddressed = letters.partner_id.filtered(lambda p: not (p.street and p.zip and p.city))
         if unaddressed:
             raise UserError(
                 self.env._(
-                    "These customers have no postal address (street and city): %(names)s.",
+                    "These customers have no complete postal address (street, postal code and city): "
+                    "%(names)s.",
                     names=", ".join(unaddressed.mapped("display_name")),
                 )
             )
@@ -184,4 +185,35 @@ class DebtCollectionEvent(models.Model):
         if not self.env.user.has_group("account_debt_collection.group_debt_collection_manager"):
             raise UserError(self.env._("Only a Collection Manager can approve a dunning step."))
         pending = self.filtered(lambda e: e.state == "to_approve")
-        self.env["debt.collection.run"]._dispatch(pending)
+        failed = self.env["debt.collection.run"]._dispatch(pending)
+        failed._undo_advance()
+
+    def _undo_advance(self):
+        """Step the invoices of these failed events back, to be decided again by the next run.
+
+        An event awaiting approval moved its invoices on when it was created: if it then fails
+        to go out, its invoices return to the step they had before, and are due today.
+        """
+        lines = self.line_ids.filtered("advanced")
+        if not lines:
+            return
+        moves = lines.move_id
+        earlier = self.env["debt.collection.event.line"].sudo().search(
+            [("move_id", "in", moves.ids), ("advanced", "=", True), ("id", "not in", lines.ids)],
+            order="id desc",
+        )
+        previous = {}
+        for line in earlier:
+            if line.cycle == line.move_id.debt_cycle:
+                previous.setdefault(line.move_id, line)
+        today = fields.Date.context_today(self)
+        lines.sudo().write({"advanced": False})
+        for move in moves:
+            before = previous.get(move)
+            move.sudo().write(
+                {
+                    "debt_step_id": before.step_id.id if before else False,
+                    "debt_level": before.level if before else 0,
+                    "debt_next_date": today,
+                }
+            )

@@ -156,16 +156,22 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_scenarios_of(self, moves):
-        """``{(company_id, commercial_partner_id): scenario}`` for these invoices.
-
-        One read of the company-dependent scenario per company, one search of the defaults.
-        """
-        defaults = self.env["debt.collection.scenario"]._default_for_companies(moves.company_id)
+        """``{(company_id, commercial_partner_id): scenario}`` for these invoices."""
         result = {}
-        for company in moves.company_id:
-            company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
-            partners = company_moves.commercial_partner_id.with_company(company)
-            for partner in partners:
-                result[company.id, partner.id] = partner.debt_scenario_id or defaults.get(company.id)
+        for company, company_moves in moves.grouped("company_id").items():
+            partners = company_moves.commercial_partner_id
+            for partner_id, scenario in self._debt_scenarios_for(company, partners).items():
+                result[company.id, partner_id] = scenario
         return result
+
+    @api.model
+    def _debt_scenarios_for(self, company, partners):
+        """``{partner_id: scenario}``: each customer's own scenario in ``company``, else the default.
+
+        One read of the company-dependent field, one search of the default.
+        """
+        default = self.env["debt.collection.scenario"]._default_for_companies(company).get(company.id)
+        partners = partners.with_company(company)
+        partners.fetch(["debt_scenario_id"])
+        return {partner.id: partner.debt_scenario_id or default for partner in partners}
 

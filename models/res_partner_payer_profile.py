@@ -318,18 +318,16 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ scenario by class
 
     @api.model
-    def _debt_scenarios_of(self, moves):
+    def _debt_scenarios_for(self, company, partners):
         """A customer without a scenario of its own takes the one of its payer class, if any."""
-        result = super()._debt_scenarios_of(moves)
-        by_class = self.env["debt.collection.scenario"]._by_payer_class(moves.company_id)
+        result = super()._debt_scenarios_for(company, partners)
+        by_class = self.env["debt.collection.scenario"]._by_payer_class(company)
         if not by_class:
             return result
-        for company in moves.company_id:
-            partners = moves.filtered(lambda m, c=company: m.company_id == c).commercial_partner_id
-            for partner in partners.with_company(company):
-                scenario = by_class.get((company.id, partner.debt_payer_class))
-                if scenario and not partner.debt_scenario_id:
-                    result[company.id, partner.id] = scenario
+        for partner in partners.with_company(company):
+            scenario = by_class.get((company.id, partner.debt_payer_class))
+            if scenario and not partner.debt_scenario_id:
+                result[partner.id] = scenario
         return result
 
     # ------------------------------------------------------------------ traceability

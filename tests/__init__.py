@@ -4,3 +4,4 @@ from . import test_letters
 from . import test_analytics
 from . import test_cases
 from . import test_robustness
+from . import test_concurrency

@@ -331,6 +331,54 @@ class TestCases(CasesCommon):
         self.assertEqual(case.amount_written_off, 600.0)
         self.assertEqual(case.stage_id, self.env.ref("account_debt_collection.stage_written_off"))
 
+    def test_a_plan_that_does_not_add_up_is_refused_and_nothing_changes(self):
+        self.invoice(900.0)
+        case = self.open_case(day(12))
+        amicable = case.stage_id
+        with freeze_time(day(12)):
+            Wizard = self.env["debt.collection.payment.plan.wizard"]
+            wizard = Form(Wizard.with_context(default_case_id=case.id))
+            wizard.count = 2
+            wizard.first_date = day(30)
+            with wizard.line_ids.edit(1) as line:
+                line.principal = 350.0  # 450 + 350: a hundred short
+            plan = wizard.save()
+            with self.assertRaises(UserError) as caught:
+                plan.action_confirm()
+        self.assertIn("The instalments add up to", str(caught.exception))
+        self.assertIn("800.00", str(caught.exception))
+        self.assertIn("900.00", str(caught.exception))
+        self.assertEqual(case.stage_id, amicable, "the case did not move")
+        self.assertFalse(case.instalment_ids, "no instalment written")
+
+    def test_a_handoff_without_agency_is_refused_and_nothing_changes(self):
+        self.invoice(1000.0)
+        case = self.open_case(day(12))
+        amicable = case.stage_id
+        wizard = Form(self.env["debt.collection.handoff.wizard"].with_context(default_case_id=case.id))
+        wizard.kind = "agency"
+        with self.assertRaisesRegex(AssertionError, "agency_id is a required field"):
+            wizard.save()
+        self.assertEqual(case.stage_id, amicable)
+        self.assertFalse(case.agency_id)
+
+    def test_a_user_of_another_company_cannot_read_the_cases(self):
+        self.invoice(1000.0)
+        self.walk(-5, 1, 10, 20, 30, 45)  # the last step opens the case
+        case = self.Case.search([("partner_id", "=", self.customer.id)])
+        company_b = self.setup_other_company(name="Filiale Lyon")["company"]
+        controller_b = new_test_user(
+            self.env, login="controller_b", groups="account_debt_collection.group_debt_collection_manager",
+            company_id=company_b.id, company_ids=[(6, 0, company_b.ids)],
+        )
+        self.assertFalse(self.Case.with_user(controller_b).search([("id", "=", case.id)]))
+        with self.assertRaises(AccessError):
+            case.with_user(controller_b).read(["amount_due"])
+        self.assertTrue(case.event_ids, "the case has its history")
+        self.assertFalse(self.Event.with_user(controller_b).search([("case_id", "=", case.id)]))
+        with self.assertRaises(AccessError):
+            case.with_user(controller_b).write({"user_id": controller_b.id})
+
     def test_salesperson_cannot_hand_off_or_write_off(self):
         self.invoice(1000.0)
         case = self.open_case(day(12))
@@ -342,6 +390,7 @@ class TestCases(CasesCommon):
             self.env, login="controller", groups="account_debt_collection.group_debt_collection_user",
             company_id=self.company.id, company_ids=[(6, 0, self.company.ids)],
         )
+        self.customer.user_id = salesperson  # a salesperson reads the cases of their own customers
         for user in (salesperson, controller):
             own_case = case.with_user(user)
             own_case.read(["amount_due"])

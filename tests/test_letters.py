@@ -1,6 +1,7 @@
 import subprocess
 import tempfile
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -9,6 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import DebtCollectionCommon, day
+
+REPORT_MODULE = "odoo.addons.account_debt_collection.models.ir_actions_report"
 
 
 def pdf_text(pdf):
@@ -69,17 +72,62 @@ class TestLetters(LettersCommon):
         self.assertEqual(action["context"]["active_ids"], letters.ids, "one action for all letters")
         self.assertEqual(letters.mapped("state"), ["done"] * 3)
         self.assertTrue(all(letters.mapped("printed_date")))
-        # One rendering pass gives one document per letter, handed to one wkhtmltopdf call.
+        # One rendering pass. With the patched Qt, Odoo's one document per letter, handed to one
+        # wkhtmltopdf call with the headers and footers; without it (which ignores them and converts
+        # one document only), one document holding the letters in order, each with its letterhead.
+        report = self.Report._get_report(action["report_name"])
         html, _kind = self.Report._render_qweb_html(action["report_name"], letters.ids)
-        bodies, res_ids, *_rest = self.Report._prepare_html(html, report_model="debt.collection.event")
-        self.assertEqual(res_ids, letters.ids)
-        self.assertEqual(len(bodies), 3)
-        for event, body in zip(letters, bodies, strict=True):
-            self.assertIn(event.partner_id.name, body)
-        # Merging them into one PDF needs wkhtmltopdf's patched-Qt build, as Odoo documents.
-        if _wkhtml().is_patched_qt:
-            text = pdf_text(self.Report._render_qweb_pdf(action["report_name"], letters.ids)[0])
-            self.assertEqual(text.count("Payment reminder"), 3)
+        for patched in (True, False):
+            with patch(f"{REPORT_MODULE}._wkhtml", return_value=_wkhtml()._replace(is_patched_qt=patched)):
+                bodies, res_ids, header, footer, args = report._prepare_html(html, report_model=letters._name)
+            self.assertEqual(res_ids, letters.ids)
+            if patched:
+                self.assertEqual(len(bodies), 3)
+                for event, body in zip(letters, bodies, strict=True):
+                    self.assertIn(event.partner_id.name, body)
+                self.assertIn("minimal_layout_report_headers", header)
+                self.assertNotIn("data-report-margin-top", args)
+                continue
+            self.assertEqual(len(bodies), 1)
+            self.assertEqual((header, footer), ("", ""), "no --header-html/--footer-html switches")
+            self.assertEqual(args["data-report-margin-top"], 10, "the header needs no room in the margin")
+            positions = [bodies[0].index(name) for name in letters.partner_id.mapped("name")]
+            self.assertEqual(positions, sorted(positions))
+            self.assertEqual(bodies[0].count('<div class="o_debt_letter">'), 3)
+            self.assertIn(".o_debt_letter + .o_debt_letter { page-break-before: always; }", bodies[0])
+        text = pdf_text(self.Report._render_qweb_pdf(action["report_name"], letters.ids)[0])
+        self.assertEqual(text.count("Payment reminder"), 3)
+
+    def test_letters_print_as_one_pdf_each_from_a_new_page_with_the_sender(self):
+        """Several letters make one PDF; each starts on a new page and shows who sends it."""
+        self.company.partner_id.write({"street": "5 quai Saint-Antoine", "zip": "69002", "city": "Lyon"})
+        self.company.report_footer = "SAS au capital de 10 000 EUR - RCS Lyon 443 061 841"
+        names = ["Boucherie Alpha", "Cremerie Bravo", "Droguerie Charlie"]
+        customers = self.env["res.partner"].create(
+            [{"name": name, "is_company": True, "street": f"{i} rue Neuve", "zip": "75011", "city": "Paris"}
+             for i, name in enumerate(names, start=1)]
+        )
+        for customer in customers:
+            self.invoice(100.0, partner=customer)
+        self.escalate(day(1))
+        letters = self.Event.search([("partner_id", "in", customers.ids)], order="id")
+        self.assertEqual(letters.partner_id.mapped("name"), names)
+        action = letters.with_context(discard_logo_check=True).action_print_letters()
+        pdf, kind = self.Report._render_qweb_pdf(action["report_name"], action["context"]["active_ids"])
+        self.assertEqual(kind, "pdf")
+        pages = pdf_text(pdf).split("\f")[:-1]  # pdftotext ends every page with a form feed
+        starts = [next(i for i, page in enumerate(pages) if name in page) for name in names]
+        self.assertEqual(starts[0], 0)
+        self.assertEqual(starts, sorted(set(starts)), "in order, each letter from a new page")
+        for name, first, end in zip(names, starts, [*starts[1:], len(pages)], strict=True):
+            letter = "".join(pages[first:end])
+            for other in set(names) - {name}:
+                self.assertNotIn(other, letter)
+            self.assertIn("Payment reminder", pages[first])
+            self.assertIn("5 quai Saint-Antoine", pages[first], "the sender's address")
+            self.assertIn("Yours faithfully", letter)
+            self.assertIn("RCS Lyon 443 061 841", letter, "the sender's legal mentions")
+            self.assertNotIn("Page /", letter)
 
     def test_statement_of_account_nets_the_credits(self):
         self.invoice(1000.0, due=day(-40))

@@ -73,6 +73,59 @@ class TestRobustness(DebtCollectionCommon):
         self.escalate(day(1))
         self.assertEqual(self.events(), failed | retried, "a third run the same day does nothing")
 
+    def test_a_bounced_or_blacklisted_address_gets_a_letter_that_says_why(self):
+        bounced = self.env["res.partner"].create(
+            {"name": "Rebond SARL", "is_company": True, "email": "compta@rebond.fr", "message_bounce": 2}
+        )
+        unsubscribed = self.env["res.partner"].create(
+            {"name": "Désinscrit SAS", "is_company": True, "email": "Compta <compta@desinscrit.fr>"}
+        )
+        self.env["mail.blacklist"].sudo()._add("compta@desinscrit.fr")
+        for partner in (self.customer, bounced, unsubscribed):
+            self.invoice(400.0, partner=partner)
+        self.escalate(day(1))
+
+        self.assertEqual(self.events().channel, "email", "a deliverable address still gets the email")
+        self.assertEqual(len(self.mails(self.events())), 1)
+        for partner, reason in (
+            (bounced, "Mail to compta@rebond.fr bounced: a letter is sent instead."),
+            (unsubscribed, "is blacklisted: a letter is sent instead."),
+        ):
+            event = self.events(partner)
+            self.assertEqual(
+                (event.channel, event.letter_type, event.state), ("letter", "courteous", "to_print")
+            )
+            self.assertIn(reason, event.note)
+            self.assertFalse(self.mails(event), "no mail to an address that does not read it")
+
+    def test_an_approved_step_that_fails_to_go_out_puts_its_invoices_back(self):
+        self.steps.filtered(lambda s: s.offset_days == 1).needs_approval = True
+        invoice = self.invoice(500.0)
+        self.escalate(day(-5))
+        self.assertEqual(invoice.debt_level, 1, "the satisfaction call went out")
+        called = self.events()
+        self.escalate(day(1))
+        event = self.events() - called
+        self.assertEqual((event.state, invoice.debt_level), ("to_approve", 2))
+        run_class = type(self.Run)
+        with (
+            patch.object(run_class, "_dispatch_email", side_effect=ValueError("SMTP refused")),
+            mute_logger(RUN_LOGGER),
+            freeze_time(day(3)),
+        ):
+            event.action_approve()
+        self.assertEqual(event.state, "error")
+        self.assertIn("Dispatch failed: SMTP refused", event.note)
+        self.assertFalse(event.line_ids.advanced)
+        self.assertEqual((invoice.debt_level, invoice.debt_next_date), (1, day(3)), "back to its step before")
+
+        self.escalate(day(3))
+        retried = self.events() - called - event
+        self.assertEqual((retried.state, retried.level), ("to_approve", 2), "the next run decides it again")
+        retried.action_approve()
+        self.assertEqual((retried.state, invoice.debt_level), ("done", 2))
+        self.assertEqual(len(self.mails(retried)), 1)
+
     # ------------------------------------------------------------------ bad input
 
     def test_duplicate_step_offset_is_refused_with_its_message(self):
@@ -99,16 +152,22 @@ class TestRobustness(DebtCollectionCommon):
     def test_printing_letters_for_a_customer_without_address_names_it_and_prints_nothing(self):
         self.customer.write({"email": False, "street": "12 rue des Lilas", "zip": "69003", "city": "Lyon"})
         nowhere = self.env["res.partner"].create({"name": "Sans Adresse SAS", "is_company": True})
+        no_zip = self.env["res.partner"].create(
+            {"name": "Sans Code Postal SARL", "is_company": True, "street": "3 rue Neuve", "city": "Paris"}
+        )
         self.invoice(500.0)
         self.invoice(300.0, partner=nowhere)
+        self.invoice(200.0, partner=no_zip)
         self.escalate(day(1))
-        letters = self.Event.search([("partner_id", "in", (self.customer | nowhere).ids)])
-        self.assertEqual(letters.mapped("channel"), ["letter", "letter"])
+        letters = self.Event.search([("partner_id", "in", (self.customer | nowhere | no_zip).ids)])
+        self.assertEqual(letters.mapped("channel"), ["letter"] * 3)
         with self.assertRaises(UserError) as caught:
             letters.action_print_letters()
+        self.assertIn("no complete postal address (street, postal code and city)", str(caught.exception))
         self.assertIn("Sans Adresse SAS", str(caught.exception))
+        self.assertIn("Sans Code Postal SARL", str(caught.exception))
         self.assertNotIn("Boulangerie Martin SARL", str(caught.exception))
-        self.assertEqual(letters.mapped("state"), ["to_print", "to_print"], "nothing marked printed")
+        self.assertEqual(letters.mapped("state"), ["to_print"] * 3, "nothing marked printed")
         self.assertFalse(any(letters.mapped("printed_date")))
 
     def test_invalid_phone_number_is_flagged_on_the_customer(self):
@@ -172,6 +231,34 @@ class TestRobustness(DebtCollectionCommon):
             event.with_user(controller_b).read(["partner_id"])
         with self.assertRaises(AccessError):
             event.line_ids.with_user(controller_b).read(["amount_residual"])
+
+    def test_a_salesperson_reads_the_dunning_of_their_own_customers_only(self):
+        salesperson = self._user("salesperson_a", "account.group_account_invoice", self.company)
+        controller = self._user("controller_a", USER, self.company)
+        other = self.env["res.partner"].create(
+            {"name": "Garage Dupont", "is_company": True, "email": "compta@garage-dupont.fr"}
+        )
+        sold_to_other = self.env["res.partner"].create(
+            {"name": "Imprimerie Leroy", "is_company": True, "email": "compta@leroy.fr"}
+        )
+        self.customer.user_id = salesperson
+        self.invoice(500.0)
+        self.invoice(300.0, partner=other)
+        self.invoice(200.0, partner=sold_to_other, invoice_user_id=salesperson.id)
+        self.escalate(day(1))
+        everyone = self.Event.search([("partner_id", "in", (self.customer | other | sold_to_other).ids)])
+        self.assertEqual(len(everyone), 3)
+
+        Event = self.Event.with_user(salesperson)
+        seen = Event.search([("id", "in", everyone.ids)])
+        self.assertEqual(
+            seen.partner_id, self.customer | sold_to_other, "their customer, and the invoice they sold"
+        )
+        with self.assertRaises(AccessError):
+            self.events(other).with_user(salesperson).read(["amount_net"])
+        with self.assertRaises(AccessError):
+            self.events(other).line_ids.with_user(salesperson).read(["amount_residual"])
+        self.assertEqual(self.Event.with_user(controller).search([("id", "in", everyone.ids)]), everyone)
 
     def test_only_the_superuser_edits_or_deletes_an_event(self):
         self.invoice(500.0)
