@@ -249,3 +249,23 @@ class TestEscalation(DebtCollectionCommon):
         self.Event.sudo().search([]).unlink()
         queries_200 = self._queries_of_a_run(200)
         self.assertLessEqual(queries_200, queries_20 + 5, (queries_20, queries_200))
+
+    def test_emails_rendered_together_read_as_when_rendered_one_by_one(self):
+        customers = self.env["res.partner"].create(
+            [
+                {"name": name, "email": f"compta{i}@example.fr"}
+                for i, name in enumerate(["Client Un", "Client <b>Deux</b>", "Client Trois"])
+            ]
+        )
+        for amount, customer in zip((100.0, 250.5, 1234.56), customers, strict=True):
+            self.invoice(amount, partner=customer)
+        self.escalate(day(1))
+        events = self.Event.search([("partner_id", "in", customers.ids)], order="id")
+        template = self.env.ref("account_debt_collection.mail_template_reminder")
+        together = template._render_field("body_html", events.ids)
+        for event in events:
+            alone = template._render_field("body_html", event.ids)[event.id]
+            self.assertEqual(together[event.id], alone)
+            self.assertIn(event.line_ids.move_id.name, alone)
+            self.assertEqual(self.mails(event).body_html.count(event.line_ids.move_id.name), 1)
+        self.assertIn("Client &lt;b&gt;Deux&lt;/b&gt;", together[events[1].id])
