@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from ..rules.escalation import Communication, OpenInvoice, next_action_date, plan_run
 from ..rules.promise import is_paused
@@ -564,6 +564,14 @@ class DebtCollectionRun(models.AbstractModel):
         call_type = self.env.ref("mail.mail_activity_data_call")
         partner_model = self.env["ir.model"]._get_id("res.partner")
         qweb = self.env["ir.qweb"]
+        formats = {  # as in mail templates (mail.render.mixin), which the note's template shares
+            "format_amount": lambda amount, currency, lang_code=False: format_amount(
+                self.env, amount, currency, lang_code
+            ),
+            "format_date": lambda value, date_format=False, lang_code=False: format_date(
+                self.env, value, date_format=date_format, lang_code=lang_code
+            ),
+        }
         values = []
         for event in events:
             values.append(
@@ -574,7 +582,9 @@ class DebtCollectionRun(models.AbstractModel):
                     "user_id": self._assignee(event).id,
                     "date_deadline": event.date,
                     "summary": event.step_id.name,
-                    "note": qweb._render("account_debt_collection.phone_activity_note", {"event": event}),
+                    "note": qweb._render(
+                        "account_debt_collection.phone_activity_note", {"event": event, **formats}
+                    ),
                 }
             )
         # no notification mail per task: the controller finds the day's calls in the activities

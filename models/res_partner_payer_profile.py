@@ -204,8 +204,9 @@ class ResPartner(models.Model):
 
         The arithmetic is ``rules.analytics.weighted_days_late``, ``on_time_ratio`` and
         ``payer_class``. Customers profiled before and with nothing left in the window are
-        reset. Then the open invoices take their customer's class (the worklist's order).
-        Returns the number of customers written.
+        reset. Invoices read their class from their customer: none is written, and when a
+        scenario depends on the class, the open invoices of the reclassified customers are
+        rescheduled. Returns the number of customers written.
         """
         today = today or fields.Date.context_today(self)
         start = window_start(today, self._debt_profile_months())
@@ -242,6 +243,7 @@ class ResPartner(models.Model):
                 disputes AS (%(disputes)s),
                 profile AS (
                     SELECT p.id,
+                           p.debt_payer_class AS previous_class,
                            s.avg_days,
                            s.on_time,
                            COALESCE(s.late_count, 0) AS late_count,
@@ -265,6 +267,7 @@ class ResPartner(models.Model):
                        debt_profile_date = %(today)s
                   FROM profile
                  WHERE p.id = profile.id
+             RETURNING p.id, profile.payer_class IS DISTINCT FROM profile.previous_class
                 """,
                 items=self._debt_payer_items_query(start, today),
                 broken=counts[0][1],
@@ -273,23 +276,8 @@ class ResPartner(models.Model):
                 today=today,
             )
         )
-        written = self.env.cr.rowcount
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move move
-                   SET debt_payer_class = partner.debt_payer_class
-                  FROM res_partner partner
-                 WHERE partner.id = move.commercial_partner_id
-                   AND move.move_type = 'out_invoice'
-                   AND move.state = 'posted'
-                   AND move.payment_state IN ('not_paid', 'partial')
-                   AND move.debt_payer_class IS DISTINCT FROM partner.debt_payer_class
-             RETURNING move.id
-                """
-            )
-        )
-        reclassified = self.env["account.move"].browse(row[0] for row in self.env.cr.fetchall())
+        rows = self.env.cr.fetchall()
+        reclassified = [partner_id for partner_id, changed in rows if changed]
         self.invalidate_model(
             [
                 "debt_avg_days_late",
@@ -306,8 +294,15 @@ class ResPartner(models.Model):
             [("payer_class", "!=", False)], limit=1
         ):
             # their scenario may have changed with their class
-            reclassified._debt_reschedule()
-        return written
+            self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "in", reclassified),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ]
+            )._debt_reschedule()
+        return len(rows)
 
     @api.model
     def _cron_debt_refresh_payer_profiles(self):

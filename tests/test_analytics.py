@@ -139,6 +139,24 @@ class TestAnalytics(DebtCollectionCommon):
         self.assertEqual(items.move_id, self.inv1)
         self.assertEqual(sum(items.mapped("balance")), 1000.0)
 
+    def test_aged_balance_credit_applied_after_the_date(self):
+        # A credit note of 300 dated D-10 (due D+20) applied to an invoice of 1000 dated D-5
+        # (due D+25): the partial is dated D-5. On D-8 the credit is open, not due, and the
+        # invoice does not exist yet; on D-5 the invoice is open for 700 and the credit is used.
+        with freeze_time(day(40)):
+            refund = self.invoice(300.0, partner=self.other, due=day(20), move_type="out_refund")
+            invoice = self.invoice(1000.0, partner=self.other, due=day(25))
+            (refund | invoice).line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            ).reconcile()
+        durand = self.other.name
+        figures = self.aged(day(-8))[0]
+        self.assertEqual(figures[durand, "0_not_due"], -300.0)
+        self.assertEqual(figures, self.aged_by_rules(day(-8)))
+        figures = self.aged(day(-5))[0]
+        self.assertEqual(figures[durand, "0_not_due"], 700.0)
+        self.assertEqual(figures, self.aged_by_rules(day(-5)))
+
     def test_aged_balance_xlsx(self):
         wizard = self.env["debt.collection.aged.balance.wizard"].create(
             {"date": day(0), "company_id": self.company.id}
