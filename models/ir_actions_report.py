@@ -3,8 +3,12 @@ import lxml.html
 from odoo import models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-#: the reports whose documents carry the company's letterhead in their body with an unpatched Qt
-LETTER_REPORTS = ("account_debt_collection.report_debt_letter",)
+#: the reports whose documents carry the company's letterhead in their body with an unpatched Qt:
+#: what is posted to customers, dunning letters and statements of account
+LETTER_REPORTS = (
+    "account_debt_collection.report_debt_letter",
+    "account_debt_collection.report_debt_statement",
+)
 
 #: page margins (mm) once the letterhead is in the body: it no longer needs the header's room
 INLINE_MARGIN_MM = 10
@@ -30,7 +34,7 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def _prepare_html(self, html, report_model=False):
-        """Dunning letters with an unpatched Qt: the letterhead in the body, one HTML document.
+        """Letters and statements with an unpatched Qt: the letterhead in the body, one document.
 
         Debian's wkhtmltopdf (without the patched Qt) ignores ``--header-html`` and
         ``--footer-html``, so a letter would lose its sender (the company's logo, name and

@@ -136,8 +136,10 @@ class TestLetters(LettersCommon):
             move_type="out_refund", price_unit=300.0, tax_ids=[], partner_id=self.customer,
             invoice_date=day(-10), post=True,
         )
+        self.company.partner_id.street = "5 quai Saint-Antoine"
         text = self.render("account_debt_collection.action_report_debt_statement", self.customer)
         self.assertIn("Statement of account", text)
+        self.assertIn("5 quai Saint-Antoine", text, "the sender's address, whether Qt is patched or not")
         self.assertIn("1,500.00", text)  # total due
         self.assertIn("300.00", text)  # credits
         self.assertIn("1,200.00", text)  # net balance
