@@ -133,7 +133,7 @@ class DebtCollectionRun(models.AbstractModel):
     def _decide(self, company, today, partner_ids, lock):
         """Read the open invoices and credits of these customers, return their decisions.
 
-        With ``lock``, the invoices are locked (``FOR UPDATE SKIP LOCKED``): invoices that a
+        With ``lock``, the customers and their invoices are locked (``SKIP LOCKED``): those a
         concurrent run holds are left to it.
         """
         if lock:
