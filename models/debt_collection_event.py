@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -206,14 +208,11 @@ class DebtCollectionEvent(models.Model):
         for line in earlier:
             if line.cycle == line.move_id.debt_cycle:
                 previous.setdefault(line.move_id, line)
-        today = fields.Date.context_today(self)
         lines.sudo().write({"advanced": False})
+        by_step = defaultdict(lambda: self.env["account.move"])
         for move in moves:
             before = previous.get(move)
-            move.sudo().write(
-                {
-                    "debt_step_id": before.step_id.id if before else False,
-                    "debt_level": before.level if before else 0,
-                    "debt_next_date": today,
-                }
-            )
+            by_step[(before.step_id.id, before.level) if before else (False, 0)] |= move
+        today = fields.Date.context_today(self)
+        for (step_id, level), step_moves in by_step.items():
+            step_moves.sudo().write({"debt_step_id": step_id, "debt_level": level, "debt_next_date": today})

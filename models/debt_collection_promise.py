@@ -226,18 +226,19 @@ class DebtCollectionPromise(models.Model):
         )
 
     @api.model
-    def _debt_mention_broken(self, event_values):
+    def _debt_mention_broken(self, event_values, listed_move_ids):
         """Tie each overdue communication to the broken promise of its invoices not yet mentioned.
 
         ``event_values``: the values of the events the run is about to create (changed in
-        place). One search for the whole batch.
+        place); ``listed_move_ids[i]``: the invoices the i-th one lists. One search for the
+        whole batch.
         """
         listed = {}
-        for index, vals in enumerate(event_values):
+        for index, (vals, move_ids) in enumerate(zip(event_values, listed_move_ids, strict=True)):
             if vals.get("kind") != "overdue":
                 continue
-            for command in vals.get("line_ids", []):
-                listed.setdefault(command[2]["move_id"], []).append(index)
+            for move_id in move_ids:
+                listed.setdefault(move_id, []).append(index)
         if not listed:
             return
         promises = self.sudo().search(

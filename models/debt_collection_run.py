@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL
 
 from ..rules.escalation import Communication, OpenInvoice, next_action_date, plan_run
 from ..rules.promise import is_paused
@@ -276,10 +276,12 @@ class DebtCollectionRun(models.AbstractModel):
         partners = self.env["res.partner"].browse({d.communication.partner_id for d in decisions})
         partners.fetch(["name", "email", "email_normalized", "lang", "message_bounce"])
         undeliverable = self._undeliverable_emails(partners)
-        values = [self._event_values(decision, moves, today, undeliverable) for decision in decisions]
-        self._add_penalties(decisions, values, today)
-        self.env["debt.collection.promise"]._debt_mention_broken(values)
-        lines = [[command[2] for command in vals.pop("line_ids")] for vals in values]
+        values = [self._event_values(decision, today, undeliverable) for decision in decisions]
+        lines = [self._line_values(decision, moves, today) for decision in decisions]
+        self._add_penalties(decisions, values, lines, today)
+        self.env["debt.collection.promise"]._debt_mention_broken(
+            values, [d.communication.listed_ids for d in decisions]
+        )
         events = self.env["debt.collection.event"].sudo().create(values)
         self._insert_lines(events, lines)
         failed = self._dispatch(events.filtered(lambda e: e.state != "to_approve"))
@@ -290,31 +292,11 @@ class DebtCollectionRun(models.AbstractModel):
         self._log_on_partners(events)
         return events
 
-    def _event_values(self, decision, moves, today, undeliverable):
+    def _event_values(self, decision, today, undeliverable):
         comm = decision.communication
         step = self.env["debt.collection.step"].browse(comm.step.id)
         partner = self.env["res.partner"].browse(comm.partner_id)
         channel, note = self._channel_for(step, partner, undeliverable)
-        lines = []
-        for move in moves.browse(comm.listed_ids):
-            new_level = comm.advancing.get(move.id)
-            lines.append(
-                fields.Command.create(
-                    {
-                        "move_id": move.id,
-                        "advanced": bool(new_level),
-                        "step_id": decision.steps[new_level - 1].id if new_level else False,
-                        "level": new_level or move.debt_level,
-                        "cycle": move.debt_cycle,
-                        "due_date": move.invoice_date_due,
-                        "days_late": max((today - move.invoice_date_due).days, 0),
-                        "currency_id": move.currency_id.id,
-                        "amount_total": move.amount_total,
-                        "amount_residual": move.amount_residual,
-                        "amount_residual_company": move.amount_residual_signed,
-                    }
-                )
-            )
         letter_type = step.letter_type
         if channel != step.channel and channel == "letter":
             letter_type = "courteous"
@@ -332,33 +314,57 @@ class DebtCollectionRun(models.AbstractModel):
             "amount_due": comm.total_due,
             "amount_credit": comm.credit,
             "amount_net": comm.net_due,
-            "line_ids": lines,
         }
 
-    def _add_penalties(self, decisions, values, today):
+    @staticmethod
+    def _line_values(decision, moves, today):
+        """The invoices a communication lists, with their figures of ``today``."""
+        comm = decision.communication
+        lines = []
+        for move in moves.browse(comm.listed_ids):
+            new_level = comm.advancing.get(move.id)
+            lines.append(
+                {
+                    "move_id": move.id,
+                    "advanced": bool(new_level),
+                    "step_id": decision.steps[new_level - 1].id if new_level else None,
+                    "level": new_level or move.debt_level,
+                    "cycle": move.debt_cycle,
+                    "due_date": move.invoice_date_due,
+                    "days_late": max((today - move.invoice_date_due).days, 0),
+                    "currency_id": move.currency_id.id,
+                    "amount_total": move.amount_total,
+                    "amount_residual": move.amount_residual,
+                    "amount_residual_company": move.amount_residual_signed,
+                    "interest_amount": None,
+                    "indemnity_amount": None,
+                }
+            )
+        return lines
+
+    def _add_penalties(self, decisions, values, lines, today):
         """State interest and indemnity on the communications of steps that charge them."""
         penalty_steps = self._penalty_step_ids(decisions)
         charging = [
-            (d, v)
-            for d, v in zip(decisions, values, strict=True)
-            if d.communication.step.id in penalty_steps
+            (vals, event_lines)
+            for decision, vals, event_lines in zip(decisions, values, lines, strict=True)
+            if decision.communication.step.id in penalty_steps
         ]
         if not charging:
             return
         moves = self.env["account.move"].browse(
-            {cmd[2]["move_id"] for _d, vals in charging for cmd in vals["line_ids"]}
+            {line["move_id"] for _vals, event_lines in charging for line in event_lines}
         )
         computed = moves._debt_penalties(today)
-        for _decision, vals in charging:
-            lines = [cmd[2] for cmd in vals["line_ids"]]
-            for line in lines:
+        for vals, event_lines in charging:
+            for line in event_lines:
                 penalty = computed.by_invoice[line["move_id"]]
                 line.update(
                     interest_amount=float(penalty.interest), indemnity_amount=float(penalty.indemnity)
                 )
             vals.update(
-                amount_interest=sum(line["interest_amount"] for line in lines),
-                amount_indemnity=sum(line["indemnity_amount"] for line in lines),
+                amount_interest=sum(line["interest_amount"] for line in event_lines),
+                amount_indemnity=sum(line["indemnity_amount"] for line in event_lines),
                 penalty_warning="\n".join(computed.warnings) or False,
             )
 
@@ -373,10 +379,10 @@ class DebtCollectionRun(models.AbstractModel):
         rows = [
             SQL(
                 "(%s, %s, %s, %s, %s::int, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::numeric, %s::numeric)",
-                event.id, event.company_id.id, event.date, line["move_id"], line["step_id"] or None,
+                event.id, event.company_id.id, event.date, line["move_id"], line["step_id"],
                 line["advanced"], line["cycle"], line["level"], line["due_date"], line["days_late"],
                 line["currency_id"], line["amount_total"], line["amount_residual"],
-                line["amount_residual_company"], line.get("interest_amount"), line.get("indemnity_amount"),
+                line["amount_residual_company"], line["interest_amount"], line["indemnity_amount"],
             )
             for event, event_lines in zip(events, lines, strict=True)
             for line in event_lines
@@ -564,14 +570,8 @@ class DebtCollectionRun(models.AbstractModel):
         call_type = self.env.ref("mail.mail_activity_data_call")
         partner_model = self.env["ir.model"]._get_id("res.partner")
         qweb = self.env["ir.qweb"]
-        formats = {  # as in mail templates (mail.render.mixin), which the note's template shares
-            "format_amount": lambda amount, currency, lang_code=False: format_amount(
-                self.env, amount, currency, lang_code
-            ),
-            "format_date": lambda value, date_format=False, lang_code=False: format_date(
-                self.env, value, date_format=date_format, lang_code=lang_code
-            ),
-        }
+        # format_amount, format_date...: the note shares its invoice lines' markup with the emails
+        render_context = self.env["mail.render.mixin"]._render_eval_context()
         values = []
         for event in events:
             values.append(
@@ -583,7 +583,7 @@ class DebtCollectionRun(models.AbstractModel):
                     "date_deadline": event.date,
                     "summary": event.step_id.name,
                     "note": qweb._render(
-                        "account_debt_collection.phone_activity_note", {"event": event, **formats}
+                        "account_debt_collection.phone_activity_note", {**render_context, "event": event}
                     ),
                 }
             )

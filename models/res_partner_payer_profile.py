@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules.analytics import PAYER_CLASSES, window_start
+from .account_move import CHASEABLE_PAYMENT_STATES
 
 PAYER_CLASS_SELECTION = [
     ("A", "A - Pays on Time"),
@@ -299,7 +300,7 @@ class ResPartner(models.Model):
                     ("commercial_partner_id", "in", reclassified),
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
                 ]
             )._debt_reschedule()
         return len(rows)

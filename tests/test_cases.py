@@ -62,6 +62,13 @@ class CasesCommon(DebtCollectionCommon):
         for offset in offsets:
             self.escalate(day(offset))
 
+    def plan_form(self, case, count, first_date):
+        """The payment plan wizard of ``case``, as a user fills it in: so many instalments from a date."""
+        wizard = Form(self.env["debt.collection.payment.plan.wizard"].with_context(default_case_id=case.id))
+        wizard.count = count
+        wizard.first_date = first_date
+        return wizard
+
     def open_case(self, on):
         with freeze_time(on):
             action = self.customer.action_debt_open_case()
@@ -132,10 +139,7 @@ class TestCases(CasesCommon):
         case = self.open_case(day(12))
         amicable = case.stage_id
         with freeze_time(day(12)):
-            Wizard = self.env["debt.collection.payment.plan.wizard"]
-            wizard = Form(Wizard.with_context(default_case_id=case.id))
-            wizard.count = 3
-            wizard.first_date = day(30)
+            wizard = self.plan_form(case, count=3, first_date=day(30))
             wizard.every = 1
             wizard.unit = "months"
             wizard.save().action_confirm()
@@ -336,10 +340,7 @@ class TestCases(CasesCommon):
         case = self.open_case(day(12))
         amicable = case.stage_id
         with freeze_time(day(12)):
-            Wizard = self.env["debt.collection.payment.plan.wizard"]
-            wizard = Form(Wizard.with_context(default_case_id=case.id))
-            wizard.count = 2
-            wizard.first_date = day(30)
+            wizard = self.plan_form(case, count=2, first_date=day(30))
             with wizard.line_ids.edit(1) as line:
                 line.principal = 350.0  # 450 + 350: a hundred short
             plan = wizard.save()
