@@ -24,7 +24,7 @@ EVENT_STATES = [
 ]
 
 #: What may still change on an event once it exists: the life of its letter.
-MUTABLE_FIELDS = {"state", "letter_attachment_id", "tracking_number", "printed_date", "note"}
+MUTABLE_FIELDS = {"state", "letter_attachment_id", "tracking_number", "printed_date", "sent_date", "note"}
 
 
 class DebtCollectionEvent(models.Model):
@@ -92,6 +92,12 @@ class DebtCollectionEvent(models.Model):
     case_id = fields.Many2one("debt.collection.case", readonly=True, index="btree_not_null")
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     printed_date = fields.Date(readonly=True)
+    sent_date = fields.Date(
+        readonly=True,
+        index="btree_not_null",
+        help="Day the communication left: dispatched (email, task, case) or printed (letters). "
+        "Empty while it awaits approval or printing, or when it failed.",
+    )
     tracking_number = fields.Char(
         string="Registered Letter Number", help="Number of the registered letter (lettre recommandée)."
     )
@@ -178,7 +184,7 @@ class DebtCollectionEvent(models.Model):
                 )
             )
         letters.filtered(lambda e: e.state == "to_print").write(
-            {"state": "done", "printed_date": fields.Date.context_today(self)}
+            {"state": "done", "printed_date": fields.Date.context_today(self), "sent_date": fields.Date.context_today(self)}
         )
         return self.env.ref("account_debt_collection.action_report_debt_letter").report_action(letters)
 

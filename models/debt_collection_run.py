@@ -512,6 +512,9 @@ class DebtCollectionRun(models.AbstractModel):
                     getattr(self, f"_dispatch_{channel}")(channel_events)
                     approved = channel_events.filtered(lambda e: e.state == "to_approve")
                     approved.sudo().write({"state": _state_after_dispatch(channel)})
+                    channel_events.filtered(lambda e: e.state == "done").sudo().write(
+                        {"sent_date": fields.Date.context_today(self)}
+                    )
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise
             except Exception as error:  # any failure of a channel is recorded on its events

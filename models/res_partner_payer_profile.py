@@ -85,12 +85,12 @@ class ResPartner(models.Model):
     def _compute_debt_risk(self):
         today = fields.Date.context_today(self)
         use_limits = self.env.company.account_use_credit_limit
-        commercial = self.commercial_partner_id
-        outstanding = dict(zip(commercial.ids, commercial.mapped("credit"), strict=True))
+        # keyed by record: a customer being created in a form has no id yet
+        outstanding = {entity: entity.credit for entity in self.commercial_partner_id}
         currency = self.env.company.currency_id
         for partner in self:
             entity = partner.commercial_partner_id
-            owed = outstanding.get(entity.id, 0.0)
+            owed = outstanding.get(entity, 0.0)
             over_limit = bool(
                 use_limits and entity.credit_limit and currency.compare_amounts(owed, entity.credit_limit) > 0
             )
