@@ -30,6 +30,7 @@
         "views/debt_collection_scenario_views.xml",
         "views/debt_collection_rate_views.xml",
         "views/debt_collection_event_views.xml",
+        "views/debt_collection_run_log_views.xml",
         "views/debt_collection_case_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",

@@ -10,7 +10,14 @@ from . import res_partner_agency
 from . import account_move
 from . import debt_collection_event
 from . import debt_collection_event_line
+from . import debt_collection_run_log
 from . import debt_collection_run
+from . import debt_collection_run_data
+from . import debt_collection_channel_email
+from . import debt_collection_channel_satisfaction
+from . import debt_collection_channel_phone
+from . import debt_collection_channel_letter
+from . import debt_collection_channel_case
 from . import debt_collection_rate
 from . import debt_collection_dispute_reason
 from . import debt_collection_dispute

@@ -4,7 +4,6 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..rules.escalation import next_action_date
 from ..rules.payment_terms import exceeds_legal_term
 from ..rules.penalties import DueInvoice, Penalties, penalties
 
@@ -170,41 +169,39 @@ class AccountMove(models.Model):
     def _debt_chased_moves(self):
         return self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
 
-    def _debt_reschedule(self):
-        """Recompute the next dunning date of these invoices from their scenario.
+    def _debt_is_open(self):
+        """Still owed: a posted customer invoice not paid, in payment or reversed."""
+        self.ensure_one()
+        return self.state == "posted" and self.payment_state in CHASEABLE_PAYMENT_STATES
 
-        Batched: one read of scenarios, one write per distinct date.
+    def _debt_reschedule(self):
+        """Recompute the next dunning dates of the customers of these invoices.
+
+        The same decision as the run's (``debt.collection.run._reschedule``), per customer:
+        a customer's invoices share its next date.
         """
         moves = self._debt_chased_moves()
-        if not moves:
-            return
-        scenarios = self.env["res.partner"]._debt_scenarios_of(moves)
-        steps_of = {scenario: scenario._rule_steps() for scenario in set(scenarios.values()) if scenario}
-        by_date = defaultdict(list)
-        for move in moves:
-            scenario = scenarios.get((move.company_id.id, move.commercial_partner_id.id))
-            steps = steps_of.get(scenario, [])
-            level = _level_in(steps, move.debt_step_id.offset_days if move.debt_step_id else None)
-            due = move.invoice_date_due or move.invoice_date or move.date
-            by_date[next_action_date(due, steps, level, move.debt_last_date or None)].append(move.id)
-        for next_date, ids in by_date.items():
-            self.browse(ids).write({"debt_next_date": next_date})
+        run = self.env["debt.collection.run"].sudo()
+        for company, company_moves in moves.grouped("company_id").items():
+            run.with_company(company)._reschedule(company, company_moves.commercial_partner_id.ids)
 
     @api.model
     def _debt_reschedule_companies(self, companies):
-        """After a scenario change: reschedule the open invoices of these companies."""
+        """After a scenario change: reschedule every customer with an open invoice in these companies."""
         if not companies:
             return
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM account_move WHERE company_id IN %s AND move_type = 'out_invoice' "
-                "AND state = 'posted' AND payment_state IN %s",
-                tuple(companies.ids),
-                CHASEABLE_PAYMENT_STATES,
+        run = self.env["debt.collection.run"].sudo()
+        for company in companies:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT commercial_partner_id FROM account_move WHERE company_id = %s "
+                    "AND move_type = 'out_invoice' AND state = 'posted' AND payment_state IN %s",
+                    company.id,
+                    CHASEABLE_PAYMENT_STATES,
+                )
             )
-        )
-        self.browse([row[0] for row in self.env.cr.fetchall()])._debt_reschedule()
+            run.with_company(company)._reschedule(company, [row[0] for row in self.env.cr.fetchall()])
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
@@ -213,7 +210,7 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "invoice_date_due" in vals:
+        if "invoice_date_due" in vals or "no_followup" in vals:
             self._debt_reschedule()
         return result
 
@@ -301,23 +298,12 @@ class AccountMove(models.Model):
         }
 
     def action_debt_reset(self):
-        """Start the scenario again from its first step."""
-        for move in self:
-            move.write(
-                {
-                    "debt_step_id": False,
-                    "debt_level": 0,
-                    "debt_last_date": False,
-                    "debt_cycle": move.debt_cycle + 1,
-                }
+        """Start the scenario again from its first step, for these invoices only."""
+        moves = self._debt_chased_moves()
+        for cycle, cycle_moves in moves.grouped("debt_cycle").items():
+            cycle_moves.write(
+                {"debt_step_id": False, "debt_level": 0, "debt_last_date": False, "debt_cycle": cycle + 1}
             )
-        self._debt_reschedule()
-        for move in self:
-            move.message_post(body=self.env._("Dunning restarted from the first step of the scenario."))
-
-
-def _level_in(steps, last_offset):
-    """Level of an invoice whose last step had ``last_offset``, in ``steps`` (ordered)."""
-    if last_offset is None:
-        return 0
-    return sum(1 for step in steps if step.offset_days <= last_offset)
+        moves._debt_reschedule()
+        note = self.env._("Dunning restarted from the first step of the scenario.")
+        moves._message_log_batch(bodies=dict.fromkeys(moves.ids, note))

@@ -284,10 +284,14 @@ class DebtCollectionCase(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "stage_id" in vals:
-            stage = self.env["debt.collection.case.stage"].browse(vals["stage_id"])
-            vals.setdefault("close_date", fields.Date.context_today(self) if stage.is_closed else False)
-        return super().write(vals)
+        if "stage_id" not in vals:
+            return super().write(vals)
+        stage = self.env["debt.collection.case.stage"].browse(vals["stage_id"])
+        vals.setdefault("close_date", fields.Date.context_today(self) if stage.is_closed else False)
+        thawed = self.filtered(lambda case: case.freezes_dunning and not stage.freezes_dunning)
+        result = super().write(vals)
+        thawed.move_ids._debt_reschedule()  # the dunning resumes: the run looks at them again
+        return result
 
     # ------------------------------------------------------------------ opening cases by hand
 

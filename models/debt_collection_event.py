@@ -1,9 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-from .debt_collection_step import CHANNELS, LETTER_TYPES
+from .debt_collection_step import LETTER_TYPES
 
 #: How a call ends (Log a Call wizard).
 CALL_OUTCOMES = [
@@ -21,6 +21,19 @@ EVENT_STATES = [
     ("to_print", "To Print"),
     ("done", "Done"),
     ("error", "Error"),
+    ("cancelled", "Cancelled"),
+]
+
+#: Kinds of the automatic communications of the run: one a day per customer at the most.
+COMMUNICATION_KINDS = ("pre_due", "overdue")
+#: States of an event whose communication did not, and will not, reach the customer.
+NOT_SENT_STATES = ("error", "cancelled")
+
+EMAIL_ISSUES = [
+    ("missing", "No Email Address"),
+    ("blacklisted", "Address Blacklisted"),
+    ("bounced", "Address Bounced"),
+    ("failed", "Last Email Failed"),
 ]
 
 #: What may still change on an event once it exists: the life of its letter.
@@ -62,12 +75,33 @@ class DebtCollectionEvent(models.Model):
         default="manual",
         readonly=True,
     )
-    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(
+        selection=lambda self: self.env["debt.collection.step"]._fields["channel"].selection,
+        required=True,
+        readonly=True,
+    )
     letter_type = fields.Selection(LETTER_TYPES, readonly=True)
     state = fields.Selection(EVENT_STATES, required=True, default="done", readonly=True, index=True)
     user_id = fields.Many2one(
         "res.users", string="Done By", readonly=True, default=lambda self: self.env.user
     )
+    assignee_id = fields.Many2one(
+        "res.users",
+        string="Assigned To",
+        readonly=True,
+        help="Who receives the phone task or the collection case of this communication.",
+    )
+    email_issue = fields.Selection(
+        EMAIL_ISSUES,
+        readonly=True,
+        index="btree_not_null",
+        help="Why an email could not be used: the letter (or call) went instead.",
+    )
+    run_id = fields.Many2one(
+        "debt.collection.run.log", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    approved_date = fields.Date(readonly=True, help="Day a Collection Manager let the step go out.")
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True)
     note = fields.Text(readonly=True, help="Why the event went this way (fallbacks, errors).")
     line_ids = fields.One2many("debt.collection.event.line", "event_id", string="Invoices", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -123,6 +157,12 @@ class DebtCollectionEvent(models.Model):
     )
     dispute_ids = fields.One2many("debt.collection.dispute", "event_id", string="Disputes", readonly=True)
 
+    _one_communication_a_day = models.UniqueIndex(
+        "(company_id, partner_id, date) "
+        "WHERE kind IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')",
+        "A customer receives one dunning communication a day.",
+    )
+
     @api.depends("amount_net", "amount_interest", "amount_indemnity")
     def _compute_amount_claimed(self):
         for event in self:
@@ -134,26 +174,31 @@ class DebtCollectionEvent(models.Model):
         for event in self:
             event.reference = f"{event.date} · {channels.get(event.channel, '')} · {event.partner_id.name}"
 
+    def _debt_legal_effect_date(self):
+        """The day this communication took legal effect (a formal notice starts a consumer's interest).
+
+        The day it left (``sent_date``): None while it awaits approval or printing, or failed.
+        """
+        self.ensure_one()
+        return self.sent_date or None
+
     @api.model
     def _line_commands(self, moves, today):
-        """Event lines listing ``moves`` with their figures of ``today`` (nothing advances)."""
-        return [
-            fields.Command.create(
-                {
-                    "move_id": move.id,
-                    "advanced": False,
-                    "level": move.debt_level,
-                    "cycle": move.debt_cycle,
-                    "due_date": move.invoice_date_due,
-                    "days_late": max((today - move.invoice_date_due).days, 0) if move.invoice_date_due else 0,
-                    "currency_id": move.currency_id.id,
-                    "amount_total": move.amount_total,
-                    "amount_residual": move.amount_residual,
-                    "amount_residual_company": move.amount_residual_signed,
-                }
-            )
-            for move in moves
-        ]
+        """Event lines listing ``moves`` (their open instalments) with their figures of ``today``.
+
+        Nothing advances: for the events that record what was said or found (a call, a broken
+        promise, a case note). A paid invoice is listed by its first receivable line.
+        """
+        Line = self.env["debt.collection.event.line"]
+        commands = []
+        for move in moves:
+            receivable = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            listed = receivable.filtered(lambda line: not line.reconciled) or receivable[:1]
+            commands += [
+                fields.Command.create(Line._values(line, today))
+                for line in listed.sorted(lambda line: (line.date_maturity or today, line.id))
+            ]
+        return commands
 
     def write(self, vals):
         if not self.env.su and set(vals) - MUTABLE_FIELDS:
@@ -184,41 +229,66 @@ class DebtCollectionEvent(models.Model):
                 )
             )
         letters.filtered(lambda e: e.state == "to_print").write(
-            {"state": "done", "printed_date": fields.Date.context_today(self), "sent_date": fields.Date.context_today(self)}
+            dict.fromkeys(("printed_date", "sent_date"), fields.Date.context_today(self)) | {"state": "done"}
         )
         return self.env.ref("account_debt_collection.action_report_debt_letter").report_action(letters)
 
     def action_approve(self):
-        """A Collection Manager lets steps that needed approval go out."""
-        if not self.env.user.has_group("account_debt_collection.group_debt_collection_manager"):
-            raise UserError(self.env._("Only a Collection Manager can approve a dunning step."))
+        """A Collection Manager lets steps that needed approval go out: they are sent now."""
+        self._debt_check_manager(self.env._("Only a Collection Manager can approve a dunning step."))
         pending = self.filtered(lambda e: e.state == "to_approve")
-        failed = self.env["debt.collection.run"]._dispatch(pending)
-        failed._undo_advance()
+        later = pending._debt_later_communications()
+        if later:
+            raise UserError(
+                self.env._(
+                    "%(customers)s received a later communication: this step can no longer be approved.",
+                    customers=", ".join(later.partner_id.mapped("display_name")),
+                )
+            )
+        today = fields.Date.context_today(self)
+        pending.sudo().write({"approved_date": today, "approved_by_id": self.env.user.id})
+        self.env["debt.collection.run"]._send_approved(pending, today)
+        return True
+
+    def action_refuse(self):
+        """A Collection Manager refuses steps awaiting approval: nothing goes out."""
+        self._debt_check_manager(self.env._("Only a Collection Manager can refuse a dunning step."))
+        pending = self.filtered(lambda e: e.state == "to_approve")
+        self.env["debt.collection.run"]._refuse_approval(pending, self.env.user)
+        return True
+
+    def _debt_check_manager(self, message):
+        if not self.env.user.has_group("account_debt_collection.group_debt_collection_manager"):
+            raise AccessError(message)
+
+    def _debt_later_communications(self):
+        """Communications of the same customers decided after these events, still standing."""
+        if not self:
+            return self.browse()
+        return self.search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("kind", "in", COMMUNICATION_KINDS),
+                ("state", "not in", NOT_SENT_STATES),
+                ("id", ">", min(self.ids)),
+                ("id", "not in", self.ids),
+            ]
+        ).filtered(lambda later: any(e.partner_id == later.partner_id and e.id < later.id for e in self))
 
     def _undo_advance(self):
-        """Step the invoices of these failed events back, to be decided again by the next run.
+        """Step the invoices of these events back to the step they had before, in one query each.
 
-        An event awaiting approval moved its invoices on when it was created: if it then fails
-        to go out, its invoices return to the step they had before, and are due today.
+        For a communication that did not reach the customer (its dispatch failed, its email
+        bounced): its invoices are decided again by the next run, which counts the scenario's
+        gap from the communication before. Returns the invoices moved back.
         """
         lines = self.line_ids.filtered("advanced")
         if not lines:
-            return
-        moves = lines.move_id
-        earlier = self.env["debt.collection.event.line"].sudo().search(
-            [("move_id", "in", moves.ids), ("advanced", "=", True), ("id", "not in", lines.ids)],
-            order="id desc",
-        )
-        previous = {}
-        for line in earlier:
-            if line.cycle == line.move_id.debt_cycle:
-                previous.setdefault(line.move_id, line)
+            return self.env["account.move"]
         lines.sudo().write({"advanced": False})
-        by_step = defaultdict(lambda: self.env["account.move"])
-        for move in moves:
-            before = previous.get(move)
-            by_step[(before.step_id.id, before.level) if before else (False, 0)] |= move
-        today = fields.Date.context_today(self)
-        for (step_id, level), step_moves in by_step.items():
-            step_moves.sudo().write({"debt_step_id": step_id, "debt_level": level, "debt_next_date": today})
+        by_previous = defaultdict(lambda: self.env["account.move"])
+        for line in lines:
+            by_previous[line.previous_step_id] |= line.move_id
+        for step, moves in by_previous.items():
+            moves.sudo().write({"debt_step_id": step.id, "debt_level": step.level if step else 0})
+        return lines.move_id

@@ -1,8 +1,15 @@
-from odoo import fields, models
+"""One instalment of an invoice listed by a collection event, with its figures on that day."""
+
+from odoo import api, fields, models
 
 
 class DebtCollectionEventLine(models.Model):
-    """One invoice of a collection event, with its figures on that day."""
+    """One instalment (open receivable line) of an invoice that a collection event listed.
+
+    An invoice paid in several instalments has one line per instalment listed; an invoice
+    in one payment, one line. Lines are written by the run only (one INSERT per batch,
+    ``debt.collection.run._insert_lines``), built by :meth:`_values`.
+    """
 
     _name = "debt.collection.event.line"
     _description = "Collection Event Invoice"
@@ -12,11 +19,26 @@ class DebtCollectionEventLine(models.Model):
     company_id = fields.Many2one(related="event_id.company_id", store=True)
     date = fields.Date(related="event_id.date", store=True)
     move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
-    step_id = fields.Many2one(
-        "debt.collection.step", ondelete="restrict", help="Step the invoice took with this event."
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        string="Instalment",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The receivable line of the invoice (its instalment) this line lists.",
     )
-    advanced = fields.Boolean(help="The invoice took a step with this event (else only listed).")
-    cycle = fields.Integer(help="Dunning cycle of the invoice: a reset starts a new one.")
+    step_id = fields.Many2one(
+        "debt.collection.step", ondelete="restrict", help="Step the invoice takes with this event."
+    )
+    advanced = fields.Boolean(
+        help="The invoice took the step with this event (else only listed). Set on the first "
+        "listed instalment of the invoice only: an invoice takes a step, not each instalment.",
+    )
+    previous_step_id = fields.Many2one(
+        "debt.collection.step",
+        ondelete="set null",
+        help="Step the invoice had before: where it goes back if the communication fails.",
+    )
+    cycle = fields.Integer(help="Dunning cycle of the invoice: a restart begins a new one.")
     level = fields.Integer()
     due_date = fields.Date()
     days_late = fields.Integer()
@@ -35,3 +57,29 @@ class DebtCollectionEventLine(models.Model):
         "(move_id, step_id, cycle) WHERE advanced",
         "An invoice takes each dunning step once.",
     )
+
+    @api.model
+    def _values(self, move_line, today, step=None, advanced=False):
+        """The values of a line listing ``move_line`` (a receivable line) with its figures of ``today``.
+
+        ``step``: the step its invoice takes with the event (``None`` when only listed).
+        """
+        move = move_line.move_id
+        due = move_line.date_maturity or move.invoice_date_due or move.date
+        return {
+            "move_id": move.id,
+            "move_line_id": move_line.id,
+            "advanced": advanced,
+            "step_id": step.id if step else None,
+            "previous_step_id": move.debt_step_id.id or None,
+            "level": move.debt_level,
+            "cycle": move.debt_cycle,
+            "due_date": due,
+            "days_late": max((today - due).days, 0),
+            "currency_id": move.currency_id.id,
+            "amount_total": abs(move_line.amount_currency),
+            "amount_residual": move_line.amount_residual_currency,
+            "amount_residual_company": move_line.amount_residual,
+            "interest_amount": None,
+            "indemnity_amount": None,
+        }

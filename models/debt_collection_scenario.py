@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..rules.escalation import Step
-
 
 class DebtCollectionScenario(models.Model):
     """A dunning scenario: the steps a customer's invoices go through, relative to due dates."""
@@ -43,10 +41,7 @@ class DebtCollectionScenario(models.Model):
     def _rule_steps(self):
         """The steps as the escalation rules see them."""
         self.ensure_one()
-        return [
-            Step(step.id, step.offset_days, step.channel, step.min_amount)
-            for step in self.step_ids.sorted("offset_days")
-        ]
+        return [step._rule_step() for step in self.step_ids.sorted("offset_days")]
 
     @api.model
     def _default_for_companies(self, companies):

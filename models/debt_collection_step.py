@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..rules.escalation import Step
+
 CHANNELS = [
     ("satisfaction_check", "Satisfaction Check"),
     ("email", "Email"),
@@ -82,6 +84,20 @@ class DebtCollectionStep(models.Model):
         for step in self:
             ordered = step.scenario_id.step_ids.sorted("offset_days")
             step.level = (ordered.ids.index(step.id) + 1) if step.id in ordered.ids else 0
+
+    def _rule_step(self):
+        """The step as the escalation rules see it."""
+        self.ensure_one()
+        return Step(
+            id=self.id,
+            offset_days=self.offset_days,
+            channel=self.channel,
+            min_amount=self.min_amount,
+            letter_type=self.letter_type or None,
+            needs_approval=self.needs_approval,
+            has_template=bool(self.mail_template_id),
+            assignee=self.assignee,
+        )
 
     @api.constrains("channel", "letter_type")
     def _check_letter_type(self):

@@ -90,6 +90,14 @@ class ResPartner(models.Model):
     def _compute_debt_can_edit(self):
         self.debt_can_edit = self.env.user.has_group("account_debt_collection.group_debt_collection_user")
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "debt_excluded" in vals or "debt_scenario_id" in vals:
+            # included again, or another rhythm: the run looks at the customers again
+            company = self.env.company
+            self.env["debt.collection.run"].sudo()._reschedule(company, self.commercial_partner_id.ids)
+        return result
+
     def action_debt_log_call(self):
         """Open the Log a Call wizard for this customer."""
         return self.env["debt.collection.call.wizard"]._action_open("res.partner", self)

@@ -18,6 +18,12 @@ from odoo.tests.common import BaseCase, get_db_name, tagged
 from .common import DUE, day
 
 CUSTOMERS = 6
+
+
+class WorkerKilled(BaseException):
+    """A worker dies: nothing in the run catches it (as nothing catches a kill -9)."""
+
+
 INVOICES_PER_CUSTOMER = 2
 
 
@@ -122,7 +128,7 @@ class TestCommittedRuns(BaseCase):
         """Both runs read the same customers; each customer is decided by exactly one of them."""
         barrier = threading.Barrier(2)
         run_class = self.registry["debt.collection.run"]
-        original_decide = run_class._decide
+        original_decide = run_class._review
 
         def decide_then_wait(run, *args, **kwargs):
             decisions = original_decide(run, *args, **kwargs)
@@ -137,7 +143,7 @@ class TestCommittedRuns(BaseCase):
                 barrier.abort()
                 raise
 
-        with patch.object(run_class, "_decide", decide_then_wait), ThreadPoolExecutor(2) as pool:
+        with patch.object(run_class, "_review", decide_then_wait), ThreadPoolExecutor(2) as pool:
             futures = [pool.submit(run_in_own_transaction) for _ in range(2)]
             for future in futures:
                 future.result(timeout=60)
@@ -145,8 +151,11 @@ class TestCommittedRuns(BaseCase):
         advanced = self.advanced_lines()
         self.assertEqual(len(advanced), CUSTOMERS * INVOICES_PER_CUSTOMER, "every invoice took the step")
         self.assertEqual(set(advanced.values()), {1}, "and took it once")
-        self.assertEqual(self.events_by_partner(), Counter(dict.fromkeys(self.partner_ids, 1)),
-                         "one reminder per customer, its invoices never split between the two runs")
+        self.assertEqual(
+            self.events_by_partner(),
+            Counter(dict.fromkeys(self.partner_ids, 1)),
+            "one reminder per customer, its invoices never split between the two runs",
+        )
 
     def test_a_run_killed_halfway_is_completed_by_the_next_without_duplicates(self):
         run_class = self.registry["debt.collection.run"]
@@ -156,7 +165,7 @@ class TestCommittedRuns(BaseCase):
         def advance_then_die_in_second_batch(run, *args, **kwargs):
             calls.append(1)
             if len(calls) == 2:  # the second batch has created its events and queued its mails
-                raise RuntimeError("worker killed")
+                raise WorkerKilled("worker killed")
             return original_advance(run, *args, **kwargs)
 
         batch = CUSTOMERS // 3
@@ -168,14 +177,17 @@ class TestCommittedRuns(BaseCase):
 
             with (
                 patch.object(run_class, "_advance_invoices", advance_then_die_in_second_batch),
-                self.assertRaisesRegex(RuntimeError, "worker killed"),
+                self.assertRaisesRegex(WorkerKilled, "worker killed"),
             ):
                 self.escalate(cr, batch_size=batch, on_batch_done=commit_like_the_cron)
             cr.rollback()
 
         first_batch = set(self.partner_ids[:batch])
-        self.assertEqual(set(self.events_by_partner()), first_batch,
-                         "the committed batch stays, the killed one left nothing")
+        self.assertEqual(
+            set(self.events_by_partner()),
+            first_batch,
+            "the committed batch stays, the killed one left nothing",
+        )
         with self.registry.cursor() as cr:
             env = self._env(cr)
             events = env["debt.collection.event"].search([("partner_id", "in", self.partner_ids)])

@@ -235,8 +235,11 @@ class TestDisputesPromises(DebtCollectionCommon):
         self.assertIn(format_date(self.env, day(2)), body)
         self.assertEqual(self.customer.debt_promise_broken_count, 1)
 
-        # mentioned once: the following step does not repeat it
+        # mentioned once: the following step does not repeat it; it comes the scenario's
+        # 9 days after the reminder, not on the invoice's D+10 right after the pause
         self.escalate(day(10))
+        self.assertEqual(self.events().filtered(lambda e: e.kind == "overdue"), reminder)
+        self.escalate(day(15))
         phone = self.events().filtered(lambda e: e.kind == "overdue") - reminder
         self.assertEqual(phone.channel, "phone")
         self.assertFalse(phone.broken_promise_id)

@@ -79,13 +79,16 @@ class TestEscalation(DebtCollectionCommon):
         self.assertEqual(self.events(), first)
         self.assertEqual(self.mails(self.Event.search([])), mails)
 
-    def test_missed_runs_do_not_skip_levels(self):
+    def test_missed_runs_do_not_skip_levels_and_keep_the_scenario_gaps(self):
         invoice = self.invoice(800.0)
-        # Nobody ran the dunning for 40 days: the first reminder is the courteous email.
+        # Nobody ran the dunning for 40 days: the first reminder is the courteous email, and the
+        # call comes the 9 days the scenario puts between them later, not the next night.
         self.escalate(day(40))
         self.assertEqual(self.events().channel, "email")
-        self.assertEqual(invoice.debt_next_date, day(41))
+        self.assertEqual(invoice.debt_next_date, day(49))
         self.escalate(day(41))
+        self.assertEqual(len(self.events()), 1)
+        self.escalate(day(49))
         self.assertEqual(self.events()[-1].channel, "phone")
 
     def test_payment_stops_the_flow(self):
@@ -167,7 +170,7 @@ class TestEscalation(DebtCollectionCommon):
         self.escalate(day(1))
         self.assertFalse(self.events())
         self.assertEqual(small.debt_level, 0)
-        self.assertLessEqual(small.debt_next_date, day(1), "decided again at the next run")
+        self.assertEqual(small.debt_next_date, day(2), "looked at again the next day")
         self.invoice(50.0, due=day(-1))
         self.escalate(day(2))
         self.assertEqual(self.events().amount_net, 110.0)

@@ -1,139 +1,207 @@
-"""Properties of ``plan_run`` over random ledgers (hypothesis).
+"""Properties of ``rules.escalation.review`` over random customers lived day by day (hypothesis).
 
-Each example is a ledger of a few customers around a fixed today: invoices due up to 60 days
-before or 15 days after it, any residual (paid ones included), any level of the default
-French scenario, chaseable or not, and random unreconciled credits.
+Each example is one customer of the default French scenario (shuffled) with a few invoices,
+some in two instalments, due from 40 days before to 20 days after the first day, random
+credits, and random events on random days: a dispute opened or closed, a promise, a payment.
+The customer is reviewed every day for 90 days, twice on some days, and what goes out is
+applied as the run applies it.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.escalation import OVERDUE, PRE_DUE, OpenInvoice, Step, plan_run
+from rules.escalation import (
+    HOLD_DISPUTE,
+    HOLD_PROMISE,
+    OVERDUE,
+    Customer,
+    Instalment,
+    Invoice,
+    Step,
+    ordered,
+    review,
+)
 
-TODAY = date(2026, 3, 16)
+START = date(2026, 3, 1)
+DAYS = 90
 
-# The default French scenario, in a shuffled order: plan_run must not rely on it.
-STEPS = [
-    Step(6, 45, "case"),
-    Step(1, -5, "satisfaction_check"),
-    Step(2, 1, "email"),
-    Step(3, 10, "phone"),
-    Step(4, 20, "letter"),
-    Step(5, 30, "registered_letter"),
-]
-ORDERED = sorted(STEPS, key=lambda s: s.offset_days)
+STEPS = ordered(
+    [
+        Step(6, 45, "case"),
+        Step(1, -5, "satisfaction_check"),
+        Step(2, 1, "email"),
+        Step(3, 10, "phone"),
+        Step(4, 20, "letter", letter_type="firm"),
+        Step(5, 30, "registered_letter", letter_type="formal_notice", min_amount=50.0),
+    ]
+)
+OFFSET = {step.id: step.offset_days for step in STEPS}
 
 # No example database: the run leaves no .hypothesis/ directory in the module.
-PROPERTIES = settings(max_examples=200, deadline=None, database=None)
+PROPERTIES = settings(max_examples=150, deadline=None, database=None)
 
-residuals = st.one_of(
-    st.just(0.0),
-    st.decimals(min_value=-500, max_value=5000, places=2).map(float),
-)
-invoice_fields = st.tuples(
-    st.integers(min_value=1, max_value=4),  # partner
-    st.integers(min_value=-15, max_value=60),  # days late (negative: not due yet)
-    residuals,
-    st.integers(min_value=0, max_value=len(STEPS)),  # level
-    st.booleans(),  # chaseable
+amounts = st.decimals(min_value=10, max_value=3000, places=2).map(float)
+invoice_specs = st.tuples(st.integers(min_value=-40, max_value=20), amounts, st.booleans())
+event_specs = st.tuples(
+    st.integers(min_value=0, max_value=DAYS - 1),  # day
+    st.sampled_from(["dispute", "resolve", "promise", "pay"]),
+    st.integers(min_value=0, max_value=3),  # which invoice
 )
 
 
 @st.composite
-def ledgers(draw):
-    rows = draw(st.lists(invoice_fields, min_size=0, max_size=12))
-    invoices = [
-        OpenInvoice(index + 1, partner, TODAY - timedelta(days=late), residual, level, chaseable)
-        for index, (partner, late, residual, level, chaseable) in enumerate(rows)
-    ]
-    credits = draw(
-        st.dictionaries(
-            st.integers(min_value=1, max_value=4),
-            st.decimals(min_value=0, max_value=3000, places=2).map(float),
-            max_size=4,
-        )
+def lives(draw):
+    specs = draw(st.lists(invoice_specs, min_size=1, max_size=4))
+    invoices = []
+    for index, (due_offset, amount, split) in enumerate(specs):
+        due = START + timedelta(days=due_offset)
+        if split:
+            parts = (
+                Instalment(index * 10 + 1, due, round(amount * 0.3, 2)),
+                Instalment(index * 10 + 2, due + timedelta(days=30), round(amount * 0.7, 2)),
+            )
+        else:
+            parts = (Instalment(index * 10 + 1, due, amount),)
+        invoices.append(Invoice(index + 1, parts))
+    credit = draw(st.sampled_from([0.0, 0.0, 100.0, 5000.0]))
+    events = draw(st.lists(event_specs, max_size=6))
+    twice = draw(st.sets(st.integers(min_value=0, max_value=DAYS - 1), max_size=10))
+    return Customer(1, tuple(invoices), credit=credit, controller_id=5), events, twice
+
+
+def change(cust, kind, which, today):
+    if which >= len(cust.invoices):
+        return cust
+    target = cust.invoices[which]
+    if kind == "dispute":
+        target = replace(target, hold=HOLD_DISPUTE, hold_until=None)
+    elif kind == "resolve" and target.hold == HOLD_DISPUTE:
+        target = replace(target, hold=None)
+    elif kind == "promise" and target.hold is None:
+        target = replace(target, hold=HOLD_PROMISE, hold_until=today + timedelta(days=10))
+    elif kind == "pay":
+        target = replace(target, instalments=tuple(replace(i, residual=0.0) for i in target.instalments))
+    invoices = list(cust.invoices)
+    invoices[which] = target
+    return replace(cust, invoices=tuple(invoices))
+
+
+def apply(cust, comm, today):
+    invoices = tuple(
+        replace(inv, rank=comm.advancing[inv.id], taken=inv.taken | {comm.step.id})
+        if inv.id in comm.advancing
+        else inv
+        for inv in cust.invoices
     )
-    return invoices, credits
+    return replace(
+        cust,
+        invoices=invoices,
+        last_date=today,
+        last_overdue_date=today if comm.kind == OVERDUE else cust.last_overdue_date,
+    )
 
 
-def _plan(ledger):
-    invoices, credits = ledger
-    return {inv.id: inv for inv in invoices}, credits, plan_run(invoices, STEPS, credits, TODAY)
-
-
-@PROPERTIES
-@given(ledgers())
-def test_unchaseable_or_paid_invoices_are_never_advanced_nor_listed(ledger):
-    by_id, _credits, plans = _plan(ledger)
-    for comm in plans:
-        for move_id in [*comm.advancing, *comm.listed_ids]:
-            invoice = by_id[move_id]
-            assert invoice.chaseable
-            assert invoice.residual > 0
-
-
-@PROPERTIES
-@given(ledgers())
-def test_levels_go_up_by_one_step_skipping_only_past_pre_due_steps(ledger):
-    by_id, _credits, plans = _plan(ledger)
-    for comm in plans:
-        assert comm.advancing, "a communication always moves at least one invoice"
-        for move_id, new_level in comm.advancing.items():
-            invoice = by_id[move_id]
-            assert new_level > invoice.level
-            assert new_level <= len(ORDERED)
-            step = ORDERED[new_level - 1]
-            assert invoice.due_date + timedelta(days=step.offset_days) <= TODAY, "never early"
-            for skipped in ORDERED[invoice.level : new_level - 1]:
-                assert skipped.is_pre_due and invoice.due_date <= TODAY, "only a past pre-due step"
-            assert move_id in comm.listed_ids, "an advancing invoice is listed"
-
-
-@PROPERTIES
-@given(ledgers())
-def test_totals_are_the_sum_of_the_listed_invoices_and_net_is_total_minus_credit(ledger):
-    by_id, credits, plans = _plan(ledger)
-    for comm in plans:
-        assert comm.total_due == round(sum(by_id[i].residual for i in comm.listed_ids), 2)
-        assert len(set(comm.listed_ids)) == len(comm.listed_ids), "listed once"
-        assert comm.net_due == round(comm.total_due - comm.credit, 2)
-        expected_credit = credits.get(comm.partner_id, 0.0) if comm.kind == OVERDUE else 0.0
-        assert comm.credit == round(expected_credit, 2)
-        assert comm.net_due > 0
-        assert {by_id[i].partner_id for i in comm.listed_ids} == {comm.partner_id}
-
-
-@PROPERTIES
-@given(ledgers())
-def test_one_communication_per_customer_and_kind_at_its_most_advanced_level(ledger):
-    _by_id, _credits, plans = _plan(ledger)
-    keys = [(comm.partner_id, comm.kind) for comm in plans]
-    assert len(keys) == len(set(keys))
-    for comm in plans:
-        assert comm.kind in (OVERDUE, PRE_DUE)
-        assert comm.level == max(comm.advancing.values())
-        assert comm.step == ORDERED[comm.level - 1]
-        assert comm.step.is_pre_due == (comm.kind == PRE_DUE)
-    advanced = [move_id for comm in plans for move_id in comm.advancing]
-    assert len(advanced) == len(set(advanced)), "an invoice takes one step per run"
-
-
-@PROPERTIES
-@given(ledgers())
-def test_levels_never_go_down_over_successive_runs(ledger):
-    """Applying a run's levels and running again only moves invoices up."""
-    invoices, credits = ledger
-    first = plan_run(invoices, STEPS, credits, TODAY)
-    levels = {move_id: level for comm in first for move_id, level in comm.advancing.items()}
-    after = [
-        OpenInvoice(
-            inv.id, inv.partner_id, inv.due_date, inv.residual, levels.get(inv.id, inv.level), inv.chaseable
-        )
-        for inv in invoices
+def play(life):
+    """Live the customer: ``[(day, communication, customer before it)]``."""
+    return [
+        (today, decision.communication, cust)
+        for today, decision, cust in reviews(life)
+        if decision.communication
     ]
-    by_id = {inv.id: inv for inv in after}
-    for comm in plan_run(after, STEPS, credits, TODAY):
-        for move_id, new_level in comm.advancing.items():
-            assert new_level > by_id[move_id].level
+
+
+def reviews(life):
+    """Every review of the customer's life: ``[(day, review, customer before it)]``."""
+    cust, events, twice = life
+    seen = []
+    for offset in range(DAYS):
+        today = START + timedelta(days=offset)
+        for event_day, kind, which in events:
+            if event_day == offset:
+                cust = change(cust, kind, which, today)
+        for _run in range(2 if offset in twice else 1):
+            decision = review(cust, STEPS, today)
+            seen.append((today, decision, cust))
+            if decision.communication:
+                cust = apply(cust, decision.communication, today)
+    return seen
+
+
+@PROPERTIES
+@given(lives())
+def test_at_most_one_communication_a_day(life):
+    days = [today for today, _comm, _cust in play(life)]
+    assert len(days) == len(set(days))
+
+
+@PROPERTIES
+@given(lives())
+def test_nothing_is_due_before_the_next_date_the_run_wrote(life):
+    """The run selects customers by their invoices' next dates: none may come too late.
+
+    After any review, if nothing changes (no payment, no dispute, no new invoice: those
+    reschedule), no day before the earliest next date has a communication to send.
+    """
+    for today, decision, cust in reviews(life):
+        after = apply(cust, decision.communication, today) if decision.communication else cust
+        next_dates = decision.next_dates
+        planned = [d for d in next_dates.values() if d is not None]
+        assert all(d > today for d in planned), "never again the same day"
+        horizon = min(planned, default=today + timedelta(days=60))
+        day = today + timedelta(days=1)
+        while day < horizon:
+            assert review(after, STEPS, day).communication is None, f"missed on {day}"
+            day += timedelta(days=1)
+
+
+@PROPERTIES
+@given(lives())
+def test_listed_instalments_are_owed_chaseable_and_add_up(life):
+    for today, comm, cust in play(life):
+        by_id = {inv.id: inv for inv in cust.invoices}
+        instalments = {i.id: i for inv in cust.invoices for i in inv.instalments}
+        for invoice_id, instalment_id in comm.listed:
+            invoice, instalment = by_id[invoice_id], instalments[instalment_id]
+            assert not invoice.held_on(today)
+            assert instalment.residual > 0
+            if comm.kind == OVERDUE:
+                assert instalment.due_date <= today
+            else:
+                assert instalment.due_date > today, "a satisfaction check is before the due date"
+        assert comm.total_due == round(sum(instalments[i].residual for _inv, i in comm.listed), 2)
+        assert comm.net_due >= comm.step.min_amount and comm.net_due > 0
+
+
+@PROPERTIES
+@given(lives())
+def test_no_invoice_takes_a_step_twice_and_the_step_is_the_one_sent(life):
+    for _today, comm, cust in play(life):
+        by_id = {inv.id: inv for inv in cust.invoices}
+        for invoice_id, level in comm.advancing.items():
+            assert comm.step.id not in by_id[invoice_id].taken
+            assert level == comm.level and STEPS[level - 1] == comm.step
+            assert invoice_id in comm.listed_invoice_ids
+
+
+@PROPERTIES
+@given(lives())
+def test_reminders_never_lose_firmness_and_keep_the_scenario_gaps_within_a_cycle(life):
+    previous = None
+    for today, comm, cust in play(life):
+        if comm.kind != OVERDUE:
+            continue
+        if previous is not None:
+            before_day, before = previous
+            named_still_open = any(
+                inv.residual > 0 and inv.hold != HOLD_DISPUTE and inv.rank >= before.level
+                for inv in cust.invoices
+            )
+            if named_still_open:
+                assert comm.level >= before.level, "never less firm while a chased invoice is unpaid"
+                if comm.level > before.level:
+                    gap = OFFSET[comm.step.id] - OFFSET[before.step.id]
+                    assert (today - before_day).days >= gap, "the scenario's gap since the last reminder"
+        previous = (today, comm)

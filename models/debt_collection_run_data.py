@@ -1,0 +1,665 @@
+"""The escalation run's reads and writes, in bulk: a handful of queries per batch of customers."""
+
+import logging
+from collections import defaultdict
+from dataclasses import replace
+
+from markupsafe import Markup
+
+from odoo import models
+from odoo.tools import SQL
+
+from ..rules.escalation import (
+    EMAIL_BLACKLISTED,
+    EMAIL_BOUNCED,
+    EMAIL_MISSING,
+    EMAIL_OK,
+    HOLD_CASE,
+    HOLD_DISPUTE,
+    HOLD_NEVER,
+    HOLD_PENALTY,
+    HOLD_PROMISE,
+    STATE_DONE,
+    STATE_TO_APPROVE,
+    Customer,
+    Instalment,
+    Invoice,
+    rank_of,
+)
+from ..rules.promise import pause_end
+from .account_move import CHASEABLE_PAYMENT_STATES
+from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES
+
+_logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "account_debt_collection.group_debt_collection_manager"
+
+
+class DebtCollectionRun(models.AbstractModel):
+    _inherit = "debt.collection.run"
+
+    # ------------------------------------------------------------------ selection
+
+    def _candidates_where(self, company, today):
+        return SQL(
+            """m.company_id = %(company)s
+               AND m.move_type = 'out_invoice'
+               AND m.state = 'posted'
+               AND m.debt_next_date IS NOT NULL
+               AND m.debt_next_date <= %(today)s
+               AND m.payment_state IN %(states)s""",
+            company=company.id,
+            today=today,
+            states=CHASEABLE_PAYMENT_STATES,
+        )
+
+    def _count_candidates(self, company, today):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT COUNT(DISTINCT m.commercial_partner_id) FROM account_move m WHERE %s",
+                self._candidates_where(company, today),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _candidate_partners(self, company, today, after, limit):
+        """Customers with an invoice whose next action date has come, by ascending id."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT m.commercial_partner_id FROM account_move m
+                    WHERE %s AND m.commercial_partner_id > %s
+                 ORDER BY m.commercial_partner_id LIMIT %s""",
+                self._candidates_where(company, today),
+                after,
+                limit,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _lock_partners(self, partner_ids):
+        """Keep the customers no concurrent run is deciding, and hold them until commit.
+
+        A row lock per customer (``FOR NO KEY UPDATE SKIP LOCKED``): a customer's invoices
+        are decided together by one run, never split between two letters. Row locks live in
+        the rows, not in PostgreSQL's lock table: a run over 20,000 customers in one
+        transaction holds them all (advisory locks would exhaust the table).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+                partner_ids,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------ reading customers
+
+    def _read_customers(self, company, partner_ids, today, lock):
+        """``{partner_id: (rules.escalation.Customer, ordered rule steps)}`` for these customers.
+
+        Six queries for the batch: open instalments (locking their invoices with ``lock``),
+        steps taken in the current cycles, the customers' last communications, credits,
+        partner fields, blacklist.
+        """
+        rows = self._read_open_instalments(company, partner_ids, lock)
+        partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+        partners.fetch(["email", "email_normalized", "message_bounce", "debt_excluded", "debt_controller_id"])
+        scenarios = self.env["res.partner"]._debt_scenarios_for(company, partners)
+        steps_of = {scenario: scenario._rule_steps() for scenario in set(scenarios.values()) if scenario}
+        taken = self._taken_steps([row["move_id"] for row in rows])
+        history = self._communication_history(company, partner_ids)
+        credits = self._unreconciled_credits(company, partner_ids)
+        emails = self._email_status(partners)
+        fallback_controller = company.debt_controller_id.id or self._first_manager(company)
+        invoices = defaultdict(dict)
+        for row in rows:
+            partner_id = row["partner_id"]
+            steps = steps_of.get(scenarios.get(partner_id), [])
+            move = invoices[partner_id].get(row["move_id"])
+            if move is None:
+                scenario = scenarios.get(partner_id)
+                move = invoices[partner_id][row["move_id"]] = {
+                    "id": row["move_id"],
+                    "instalments": [],
+                    "rank": rank_of(steps, row["last_offset"]),
+                    "taken": frozenset(taken.get(row["move_id"], ())),
+                    "salesperson_id": row["salesperson_id"],
+                    **self._hold(row, scenario),
+                }
+            move["instalments"].append(Instalment(row["line_id"], row["due_date"], float(row["residual"])))
+        customers = {}
+        for partner in partners:
+            last_date, last_overdue_date, pending = history.get(partner.id, (None, None, False))
+            customers[partner.id] = (
+                Customer(
+                    id=partner.id,
+                    invoices=tuple(
+                        Invoice(**{**move, "instalments": tuple(move["instalments"])})
+                        for move in invoices[partner.id].values()
+                    ),
+                    credit=credits.get(partner.id, 0.0),
+                    last_date=last_date,
+                    last_overdue_date=last_overdue_date,
+                    email=emails[partner.id],
+                    excluded=partner.debt_excluded,
+                    pending_approval=pending,
+                    controller_id=partner.debt_controller_id.id or fallback_controller,
+                ),
+                steps_of.get(scenarios.get(partner.id), []),
+            )
+        return customers
+
+    @staticmethod
+    def _hold(row, scenario):
+        """Why an invoice is not chased, as ``rules.escalation`` codes."""
+        if row["dispute"]:
+            return {"hold": HOLD_DISPUTE}
+        if row["case_frozen"]:
+            return {"hold": HOLD_CASE}
+        if row["no_followup"]:
+            return {"hold": HOLD_NEVER}
+        if row["penalty_invoice"]:
+            return {"hold": HOLD_PENALTY}
+        if row["promise_date"]:
+            grace = scenario.promise_grace_days if scenario else 0
+            return {"hold": HOLD_PROMISE, "hold_until": pause_end(row["promise_date"], grace)}
+        return {}
+
+    def _read_open_instalments(self, company, partner_ids, lock):
+        """The open receivable lines of the customers' open invoices, with their invoice's state."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.id AS line_id, l.move_id, m.commercial_partner_id AS partner_id,
+                          COALESCE(l.date_maturity, m.invoice_date_due, m.date) AS due_date,
+                          l.amount_residual AS residual,
+                          step.offset_days AS last_offset,
+                          m.invoice_user_id AS salesperson_id,
+                          COALESCE(m.debt_dispute, FALSE) AS dispute,
+                          m.debt_promise_date AS promise_date,
+                          COALESCE(stage.freezes_dunning, FALSE) AS case_frozen,
+                          COALESCE(l.no_followup, FALSE) AS no_followup,
+                          EXISTS (SELECT 1 FROM account_move_debt_penalty_rel penalty
+                                   WHERE penalty.penalty_invoice_id = m.id) AS penalty_invoice
+                     FROM account_move m
+                     JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'payment_term'
+                LEFT JOIN debt_collection_step step ON step.id = m.debt_step_id
+                LEFT JOIN debt_collection_case dcase ON dcase.id = m.debt_case_id
+                LEFT JOIN debt_collection_case_stage stage ON stage.id = dcase.stage_id
+                    WHERE m.company_id = %s
+                      AND m.commercial_partner_id = ANY(%s)
+                      AND m.move_type = 'out_invoice'
+                      AND m.state = 'posted'
+                      AND m.payment_state IN %s
+                      AND l.amount_residual > 0
+                 ORDER BY m.id, due_date, l.id
+                       %s""",
+                company.id,
+                partner_ids,
+                CHASEABLE_PAYMENT_STATES,
+                SQL("FOR UPDATE OF m SKIP LOCKED") if lock else SQL(""),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _taken_steps(self, move_ids):
+        """``{move_id: {step_id}}``: the steps each invoice took in its current dunning cycle."""
+        if not move_ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.move_id, ARRAY_AGG(DISTINCT line.step_id)
+                     FROM debt_collection_event_line line
+                     JOIN account_move m ON m.id = line.move_id AND line.cycle = m.debt_cycle
+                    WHERE line.move_id = ANY(%s) AND line.advanced
+                 GROUP BY line.move_id""",
+                list(set(move_ids)),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _communication_history(self, company, partner_ids):
+        """``{partner_id: (last communication day, last reminder day, step awaiting approval)}``.
+
+        A communication that failed or was cancelled does not count; the gap counts from the
+        day it went out (printed, for a letter), else the day it was approved, else decided.
+        """
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id,
+                          MAX(GREATEST(date, COALESCE(sent_date, approved_date, date)))
+                              FILTER (WHERE state NOT IN %(not_sent)s),
+                          MAX(COALESCE(sent_date, approved_date, date))
+                              FILTER (WHERE kind = 'overdue' AND state NOT IN %(not_sent)s),
+                          BOOL_OR(state = 'to_approve')
+                     FROM debt_collection_event
+                    WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
+                      AND kind IN %(kinds)s
+                 GROUP BY partner_id""",
+                company=company.id,
+                partners=partner_ids,
+                kinds=COMMUNICATION_KINDS,
+                not_sent=NOT_SENT_STATES,
+            )
+        )
+        return {
+            partner_id: (last, last_overdue, pending)
+            for partner_id, last, last_overdue, pending in self.env.cr.fetchall()
+        }
+
+    def _unreconciled_credits(self, company, partner_ids):
+        """``{partner_id: credit}``: credit notes and payments not reconciled yet."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id, -SUM(l.amount_residual)
+                     FROM account_move_line l
+                     JOIN account_account account ON account.id = l.account_id
+                    WHERE l.company_id = %s
+                      AND l.partner_id = ANY(%s)
+                      AND account.account_type = 'asset_receivable'
+                      AND l.parent_state = 'posted'
+                      AND NOT l.reconciled
+                      AND l.amount_residual < 0
+                 GROUP BY l.partner_id""",
+                company.id,
+                partner_ids,
+            )
+        )
+        return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
+
+    def _email_status(self, partners):
+        """``{partner_id: EMAIL_* code}``: whether an email to the customer can be used.
+
+        An address is missing, blacklisted (the customer unsubscribed), or its last mail
+        bounced (the counter resets when the customer writes again).
+        """
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", [p.email_normalized for p in partners if p.email_normalized])])
+            .mapped("email")
+        )
+        status = {}
+        for partner in partners:
+            if not partner.email:
+                status[partner.id] = EMAIL_MISSING
+            elif partner.email_normalized in blacklisted:
+                status[partner.id] = EMAIL_BLACKLISTED
+            elif partner.message_bounce:
+                status[partner.id] = EMAIL_BOUNCED
+            else:
+                status[partner.id] = EMAIL_OK
+        return status
+
+    def _first_manager(self, company):
+        """The Collection Manager who receives what nobody else is set to receive."""
+        managers = (
+            self.env.ref(MANAGER_GROUP)
+            .sudo()
+            .all_user_ids.filtered(
+                lambda user: user.active and not user.share and company in user.company_ids
+            )
+        )
+        return managers.sorted("id")[:1].id or None
+
+    # ------------------------------------------------------------------ writing events
+
+    def _create_events(self, company, communications, today, log):
+        """One ``create`` of the events, one INSERT of their lines; return the events."""
+        line_model = self.env["debt.collection.event.line"]
+        lines = self.env["account.move.line"].browse(
+            [instalment for comm in communications for _move, instalment in comm.listed]
+        )
+        lines.fetch(
+            ["move_id", "date_maturity", "amount_currency", "amount_residual", "amount_residual_currency"]
+        )
+        lines.move_id.fetch(
+            ["currency_id", "debt_step_id", "debt_level", "debt_cycle", "invoice_date_due", "date"]
+        )
+        partners = self.env["res.partner"].browse([comm.partner_id for comm in communications])
+        partners.fetch(["name", "email"])
+        notes_env = self.with_context(lang=self._company_lang(company)).env
+        values, event_lines = [], []
+        for comm in communications:
+            values.append(self._event_values(company, comm, today, log, notes_env))
+            event_lines.append(self._lines_of(comm, lines, today, line_model))
+        self._add_penalties(communications, values, event_lines, today)
+        self.env["debt.collection.promise"]._debt_mention_broken(
+            values, [comm.listed_invoice_ids for comm in communications]
+        )
+        events = self.env["debt.collection.event"].sudo().create(values)
+        self._insert_lines(events, event_lines)
+        return events
+
+    def _event_values(self, company, comm, today, log, notes_env):
+        return {
+            "date": today,
+            "company_id": company.id,
+            "partner_id": comm.partner_id,
+            "step_id": comm.step.id,
+            "level": comm.level,
+            "kind": comm.kind,
+            "channel": comm.channel,
+            "letter_type": comm.letter_type,
+            "state": comm.state,
+            "email_issue": comm.fallback,
+            "note": self._fallback_note(notes_env, comm),
+            "assignee_id": comm.assignee_id,
+            "run_id": log.id if log else False,
+            "amount_due": comm.total_due,
+            "amount_credit": comm.credit,
+            "amount_net": comm.net_due,
+        }
+
+    @staticmethod
+    def _lines_of(comm, lines, today, line_model):
+        """The lines of a communication: one per listed instalment; the invoices taking the step
+        are marked advanced on their first instalment (not while awaiting approval)."""
+        step = comm.step
+        values, seen = [], set()
+        for move_id, line_id in comm.listed:
+            advancing = move_id in comm.advancing
+            first = move_id not in seen
+            seen.add(move_id)
+            values.append(
+                line_model._values(
+                    lines.browse(line_id),
+                    today,
+                    step=step if advancing else None,
+                    advanced=advancing and first and comm.state != STATE_TO_APPROVE,
+                )
+            )
+        return values
+
+    def _fallback_note(self, env, comm):
+        """Why the channel differs from the step's, in the company's language."""
+        if not comm.fallback:
+            return False
+        partner = env["res.partner"].browse(comm.partner_id)
+        instead = (
+            env._("a call is made instead")
+            if comm.channel == "satisfaction_check"
+            else env._("a letter is sent instead")
+        )
+        reasons = {
+            EMAIL_MISSING: lambda: env._("No email address for %(partner)s", partner=partner.name),
+            EMAIL_BLACKLISTED: lambda: env._(
+                "The email address %(email)s is blacklisted", email=partner.email
+            ),
+            EMAIL_BOUNCED: lambda: env._("Mail to %(email)s bounced", email=partner.email),
+        }
+        reason = reasons.get(
+            comm.fallback, lambda: env._("The last email to %(email)s failed", email=partner.email)
+        )
+        return env._("%(reason)s: %(instead)s.", reason=reason(), instead=instead)
+
+    def _company_lang(self, company):
+        """The language notes for the company's own people are written in."""
+        return company.partner_id.lang or self.env.lang or "en_US"
+
+    def _add_penalties(self, communications, values, lines, today):
+        """State interest and indemnity on the communications of steps that charge them.
+
+        Per invoice, on the line of its first listed instalment.
+        """
+        steps = self.env["debt.collection.step"].browse({comm.step.id for comm in communications})
+        charging_steps = set(steps.filtered("charge_penalties").ids)
+        charging = [
+            (vals, event_lines)
+            for comm, vals, event_lines in zip(communications, values, lines, strict=True)
+            if comm.step.id in charging_steps
+        ]
+        if not charging:
+            return
+        moves = self.env["account.move"].browse(
+            {line["move_id"] for _vals, event_lines in charging for line in event_lines}
+        )
+        computed = moves._debt_penalties(today)
+        for vals, event_lines in charging:
+            seen = set()
+            for line in event_lines:
+                penalty = computed.by_invoice.get(line["move_id"])
+                first = line["move_id"] not in seen
+                seen.add(line["move_id"])
+                line.update(
+                    interest_amount=float(penalty.interest) if penalty and first else 0.0,
+                    indemnity_amount=float(penalty.indemnity) if penalty and first else 0.0,
+                )
+            vals.update(
+                amount_interest=sum(line["interest_amount"] for line in event_lines),
+                amount_indemnity=sum(line["indemnity_amount"] for line in event_lines),
+                penalty_warning="\n".join(computed.warnings) or False,
+            )
+
+    def _insert_lines(self, events, lines):
+        """Write the lines of the events (``lines[i]`` for ``events[i]``) in one INSERT.
+
+        A run writes tens of thousands of lines: through the ORM each costs conversions and
+        currency roundings of five amounts already rounded on their invoices (a quarter of a
+        run's time). Lines are a log: nothing computes from them, nothing overrides their
+        creation. The unique index on advanced lines still refuses a step taken twice.
+        """
+        # a NULL in VALUES has no type: each column is cast to its own
+        columns = {
+            "move_id": "int",
+            "move_line_id": "int",
+            "step_id": "int",
+            "previous_step_id": "int",
+            "advanced": "bool",
+            "cycle": "int",
+            "level": "int",
+            "due_date": "date",
+            "days_late": "int",
+            "currency_id": "int",
+            "amount_total": "numeric",
+            "amount_residual": "numeric",
+            "amount_residual_company": "numeric",
+            "interest_amount": "numeric",
+            "indemnity_amount": "numeric",
+        }
+        row_sql = "(%s, %s, %s, " + ", ".join(f"%s::{cast}" for cast in columns.values()) + ")"
+        rows = [
+            SQL(row_sql, event.id, event.company_id.id, event.date, *(line[column] for column in columns))
+            for event, event_lines in zip(events, lines, strict=True)
+            for line in event_lines
+        ]
+        if not rows:
+            return
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO debt_collection_event_line
+                          (event_id, company_id, date, %s, create_uid, create_date, write_uid, write_date)
+                   SELECT v.*, %s, NOW() AT TIME ZONE 'UTC', %s, NOW() AT TIME ZONE 'UTC'
+                     FROM (VALUES %s) AS v""",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(rows),
+            )
+        )
+        events.invalidate_recordset(["line_ids"])
+        self.env["account.move"].invalidate_model(["debt_event_line_ids"])
+        events.line_ids.fetch()  # two queries here, instead of a read per chunk of mails later
+
+    def _record_failures(self, company, failures, today, log):
+        """An event in error per failed customer, listing what it would have received.
+
+        ``failures``: ``[(communication, error)]``.
+        """
+        if not failures:
+            return
+        notes_env = self.with_context(lang=self._company_lang(company)).env
+        communications = [replace(comm, state="error", advancing={}) for comm, _error in failures]
+        try:
+            with self.env.cr.savepoint():
+                events = self._create_events(company, communications, today, log)
+                for event, (_comm, error) in zip(events, failures, strict=True):
+                    reason = self.with_env(notes_env)._failure_reason(error)
+                    event.write({"note": "\n".join(filter(None, [event.note, reason]))})
+                self._log_on_partners(events)
+        except Exception:  # the server log keeps the failure; the run goes on
+            _logger.exception("Debt collection: the error events could not be recorded")
+
+    # ------------------------------------------------------------------ writing invoices
+
+    def _advance_invoices(self, events, today):
+        """Record the step each advanced invoice took, in one query."""
+        lines = events.line_ids.filtered("advanced")
+        if not lines:
+            return
+        values = [SQL("(%s, %s, %s)", line.move_id.id, line.step_id.id, line.step_id.level) for line in lines]
+        moves = lines.move_id
+        self._update_moves(
+            moves,
+            ["debt_step_id", "debt_level", "debt_last_date"],
+            SQL(
+                """UPDATE account_move m
+                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s,
+                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                     FROM (VALUES %s) AS v(id, step_id, level)
+                    WHERE m.id = v.id""",
+                today,
+                self.env.uid,
+                SQL(", ").join(values),
+            ),
+        )
+
+    def _write_next_dates(self, reviews, failed_partner_ids, today):
+        """The invoices' next action dates from the reviews, in one query, changed rows only.
+
+        A customer that failed stays due today: the next run, once the fault is mended,
+        tries it again.
+        """
+        values = []
+        for result in reviews:
+            failed = result.partner_id in failed_partner_ids
+            for move_id, next_date in result.next_dates.items():
+                if failed and next_date is not None:
+                    next_date = today
+                values.append(SQL("(%s, %s::date)", move_id, next_date))
+        if not values:
+            return
+        moves = self.env["account.move"].browse(
+            [move_id for result in reviews for move_id in result.next_dates]
+        )
+        self._update_moves(
+            moves,
+            ["debt_next_date"],
+            SQL(
+                """UPDATE account_move m SET debt_next_date = v.next_date
+                     FROM (VALUES %s) AS v(id, next_date)
+                    WHERE m.id = v.id AND m.debt_next_date IS DISTINCT FROM v.next_date""",
+                SQL(", ").join(values),
+            ),
+        )
+
+    def _update_moves(self, moves, fnames, query):
+        """Run a raw UPDATE of invoices' dunning fields, telling the ORM what changed.
+
+        ``account_move`` carries 32 indexes and a dozen checks on write: the run moves
+        tens of thousands of invoices on fields that concern none of them.
+        """
+        moves.modified(fnames, before=True)
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        moves.invalidate_recordset(fnames)
+        moves.modified(fnames)
+
+    def _link_many2one(self, table, column, records, pairs):
+        """Set the many2one ``column`` of ``records`` from ``(record_id, target_id)`` pairs in one UPDATE.
+
+        The run links thousands of records at once: writing them one by one through the ORM
+        costs a query each, and a dozen for an invoice (taxes, balance checks) for a field that
+        concerns none of them. Dependent computations are still triggered.
+        """
+        if not pairs:
+            return
+        records.modified([column], before=True)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s = v.target_id FROM (VALUES %s) AS v(id, target_id) WHERE %s.id = v.id",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                SQL(", ").join(SQL("(%s, %s)", record_id, target_id) for record_id, target_id in pairs),
+                SQL.identifier(table),
+            )
+        )
+        records.invalidate_recordset([column])
+        records.modified([column])
+
+    # ------------------------------------------------------------------ chatter and tasks
+
+    def _log_on_partners(self, events):
+        """Echo the events in the customers' chatter, in one batch, in the company's language."""
+        bodies = {}
+        for company, company_events in events.grouped("company_id").items():
+            env = self.with_context(lang=self._company_lang(company)).env
+            channels = dict(env["debt.collection.event"]._fields["channel"]._description_selection(env))
+            for event in company_events.with_env(env):
+                summary = (
+                    env._("Dunning failed: %(step)s (%(channel)s) was not sent.")
+                    if event.state == "error"
+                    else env._("Dunning: %(step)s (%(channel)s), %(count)s invoice(s), %(amount)s due.")
+                )
+                bodies[event.partner_id.id] = Markup("%s<br/>%s") % (
+                    summary
+                    % {
+                        "step": event.step_id.name,
+                        "channel": channels[event.channel],
+                        "count": len(event.line_ids.move_id),
+                        "amount": event.currency_id.format(event.amount_net),
+                    },
+                    event.note or "",
+                )
+        events.partner_id._message_log_batch(bodies=bodies)
+
+    def _close_finished_tasks(self, company):
+        """Close the phone tasks of communications whose invoices are all settled or handed off.
+
+        Settled: paid, in payment, reversed (credited, written off); handed off: in a case
+        whose stage freezes the dunning. Each task is marked done with a note in its
+        assignee's language. One query finds them.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT e.activity_id FROM debt_collection_event e
+                     JOIN mail_activity a ON a.id = e.activity_id
+                    WHERE e.company_id = %s
+                      AND NOT EXISTS (
+                          SELECT 1 FROM debt_collection_event_line line
+                            JOIN account_move m ON m.id = line.move_id
+                       LEFT JOIN debt_collection_case dcase ON dcase.id = m.debt_case_id
+                       LEFT JOIN debt_collection_case_stage stage ON stage.id = dcase.stage_id
+                           WHERE line.event_id = e.id
+                             AND m.payment_state IN %s
+                             AND NOT COALESCE(stage.freezes_dunning, FALSE))""",
+                company.id,
+                CHASEABLE_PAYMENT_STATES,
+            )
+        )
+        activities = self.env["mail.activity"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        for lang, group in activities.grouped(lambda a: a.user_id.lang or self.env.lang).items():
+            feedback = self.with_context(lang=lang).env._(
+                "Nothing left to collect: the invoices are paid, credited or handed off."
+            )
+            group.with_context(lang=lang).action_feedback(feedback=feedback)
+
+    # ------------------------------------------------------------------ channels
+
+    def _dispatch(self, events, today, approved=False):
+        """Carry out each event by its channel: ``_dispatch_<channel>(events)``.
+
+        The caller isolates failures (a savepoint per batch, then per customer). Events that
+        went out are ``done`` on ``today`` (letters wait in the "To print" list).
+        """
+        for channel, channel_events in events.grouped("channel").items():
+            getattr(self, f"_dispatch_{channel}")(channel_events)
+        if approved:
+            for channel, channel_events in events.grouped("channel").items():
+                step_state = "to_print" if channel in ("letter", "registered_letter") else STATE_DONE
+                channel_events.sudo().write({"state": step_state})
+        events.filtered(lambda e: e.state == STATE_DONE).sudo().write({"sent_date": today})
