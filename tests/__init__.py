@@ -5,3 +5,4 @@ from . import test_analytics
 from . import test_cases
 from . import test_robustness
 from . import test_concurrency
+from . import test_stories
