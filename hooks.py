@@ -1,4 +1,4 @@
-from odoo.tools import SQL
+from odoo.tools import sql
 
 
 def pre_init_hook(env):
@@ -7,12 +7,9 @@ def pre_init_hook(env):
     No invoice has a dispute or a promise before the module is installed: creating the
     columns first spares the install a computation of every journal entry, row by row.
     """
-    env.cr.execute(
-        SQL(
-            "ALTER TABLE account_move ADD COLUMN IF NOT EXISTS debt_dispute boolean, "
-            "ADD COLUMN IF NOT EXISTS debt_promise_date date"
-        )
-    )
+    for column, column_type in [("debt_dispute", "boolean"), ("debt_promise_date", "date")]:
+        if not sql.column_exists(env.cr, "account_move", column):
+            sql.create_column(env.cr, "account_move", column, column_type)
 
 
 def post_init_hook(env):

@@ -8,7 +8,10 @@ Standard library only: it runs before the virtual environment exists.
   the test tools.
 * ``demo``   PostgreSQL (the PG* environment when a server answers, otherwise a throwaway
   cluster in ``.build/pg``), a database with the module and its demo data, one daily
-  escalation run, then Odoo served on http://127.0.0.1:8069.
+  escalation run, a summary of what is there, then Odoo served on http://127.0.0.1:8069
+  (``--port``). Each phase prints its elapsed time. Ctrl-C stops Odoo, and the throwaway
+  cluster when the demo started it.
+* ``stop``   stops a running demo and the throwaway cluster (never the PG* environment's).
 * ``test``   rules tests (pytest), static checks (ruff, pylint-odoo) and, when Odoo is
   found, the module's Odoo tests in a fresh database. Ends with ``N passed, N failed``.
 
@@ -27,6 +30,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -38,6 +43,9 @@ ADDONS_LINK_DIR = BUILD / "addons"
 PG_DIR = BUILD / "pg"
 PG_ROLE = "odoo"
 DEMO_DB = "debt_collection_demo"
+DEMO_PORT = 8069
+#: While the demo serves, its Odoo's and its harness's pids, for ``stop``.
+DEMO_PID_FILE = BUILD / "demo.json"
 #: Run in the demo database before the module is installed: a French SME working in French.
 #: (Accounting's own demo data then loads its generic chart of accounts, in USD.)
 FRENCH_COMPANY = """
@@ -188,9 +196,11 @@ def as_cluster_owner(cmd):
     return cmd
 
 
-#: A small production server's settings rather than PostgreSQL's defaults (128 MB of buffers,
-#: a checkpoint every 1 GB of WAL): a dunning run over 100,000 invoices writes gigabytes of WAL,
-#: and with the defaults its time doubles or not depending on the disk's other tenants.
+#: The benchmark's cluster: a small production server's settings rather than PostgreSQL's
+#: defaults (128 MB of buffers, a checkpoint every 1 GB of WAL): a dunning run over 100,000
+#: invoices writes gigabytes of WAL, and with the defaults its time doubles or not depending on
+#: the disk's other tenants. ``start_throwaway_pg()``, as the README's Performance section
+#: calls it, starts the cluster with them.
 PG_SETTINGS = {
     "shared_buffers": "4GB",
     "effective_cache_size": "12GB",
@@ -199,16 +209,44 @@ PG_SETTINGS = {
     "wal_buffers": "64MB",
     "work_mem": "32MB",
 }
+#: The demo's and the tests' cluster: PostgreSQL's defaults. Neither needs tuning, and 4 GB of
+#: shared buffers is more memory than a small machine can give (PostgreSQL then refuses to
+#: start); 16 GB of WAL between checkpoints is disk a throwaway cluster should not hold.
+DEV_PG_SETTINGS = {}
 
 
-def start_throwaway_pg(where=PG_DIR):
-    """Start (creating when needed) a private cluster; return ``(settings, started_now)``."""
-    data, sockets = where / "data", where / "run"
+def running_throwaway_pg(where=PG_DIR):
+    """``(connection, settings)`` of the throwaway cluster when it runs, else ``None``."""
     state_file = where / "state.json"
-    if state_file.exists():
-        settings = json.loads(state_file.read_text())
-        if pg_answers(settings):
-            return settings, False
+    if not state_file.exists():
+        return None
+    state = json.loads(state_file.read_text())
+    connection = {key: state[key] for key in ("host", "port", "user", "password")}
+    if not pg_answers(connection):
+        return None
+    # a state without settings was written when the cluster only had the benchmark's
+    return connection, state.get("settings", PG_SETTINGS)
+
+
+def start_throwaway_pg(where=PG_DIR, settings=None, any_settings=False):
+    """Start (creating when needed) a private cluster; return ``(connection, started_now)``.
+
+    ``settings`` are PostgreSQL's ``-c`` options, by default the benchmark's (``PG_SETTINGS``).
+    A cluster already running is used as it is when ``any_settings`` (the demo and the tests
+    work with any) or when it runs with ``settings``. Otherwise it must be stopped first
+    (``make stop``): PostgreSQL takes these settings when it starts.
+    """
+    settings = PG_SETTINGS if settings is None else settings
+    running = running_throwaway_pg(where)
+    if running:
+        connection, running_with = running
+        if any_settings or running_with == settings:
+            return connection, False
+        raise RuntimeError(
+            f"the throwaway PostgreSQL cluster in {where} runs with other settings "
+            f"({running_with or 'PostgreSQL defaults'}): stop it first (make stop)"
+        )
+    data, sockets = where / "data", where / "run"
     where.mkdir(parents=True, exist_ok=True)
     sockets.mkdir(exist_ok=True)
     if os.geteuid() == 0:
@@ -224,7 +262,7 @@ def start_throwaway_pg(where=PG_DIR):
         if init.returncode != 0:
             raise RuntimeError(f"initdb failed in {data}: {init.stderr.strip()}")
     port = free_port()
-    options = " ".join(f"-c {name}={value}" for name, value in PG_SETTINGS.items())
+    options = " ".join(f"-c {name}={value}" for name, value in settings.items())
     start = run(
         as_cluster_owner(["pg_ctl", "-D", str(data), "-l", str(where / "server.log"), "-w",
                           "-o", f"-p {port} -k {sockets} -c listen_addresses='' {options}", "start"]),
@@ -232,10 +270,11 @@ def start_throwaway_pg(where=PG_DIR):
     )
     if start.returncode != 0:
         raise RuntimeError(f"pg_ctl start failed, see {where / 'server.log'}")
-    settings = {"host": str(sockets), "port": port, "user": PG_ROLE, "password": ""}
-    state_file.write_text(json.dumps(settings))
-    say(f"throwaway PostgreSQL cluster in {data} (socket {sockets}, port {port})")
-    return settings, True
+    connection = {"host": str(sockets), "port": port, "user": PG_ROLE, "password": ""}
+    (where / "state.json").write_text(json.dumps({**connection, "settings": settings}))
+    described = "the benchmark's settings" if settings == PG_SETTINGS else "PostgreSQL's defaults"
+    say(f"throwaway PostgreSQL cluster in {data} (socket {sockets}, port {port}, {described})")
+    return connection, True
 
 
 def stop_throwaway_pg(where=PG_DIR):
@@ -245,21 +284,44 @@ def stop_throwaway_pg(where=PG_DIR):
     (where / "state.json").unlink(missing_ok=True)
 
 
+def release_throwaway_pg(pg, database, where=PG_DIR):
+    """Stop the throwaway cluster a command started, once done with ``database``.
+
+    A cluster that another database still uses (a test run, a benchmark, a demo started
+    meanwhile) is left running for it; ``make stop`` stops it. Returns whether it stopped.
+    """
+    in_use = psql_value(
+        pg,
+        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+        f"AND datname NOT IN ('postgres', '{database}')",
+    )
+    if in_use not in ("", "0"):
+        say(f"the throwaway PostgreSQL cluster serves other databases too: left running ({where})")
+        return False
+    stop_throwaway_pg(where)
+    return True
+
+
 def reachable_pg():
-    """Return ``(settings, started_here)``."""
-    settings = environment_pg()
-    if settings:
-        say(f"using the PostgreSQL server of the PG* environment ({settings['host']}:{settings['port']})")
-        return settings, False
-    return start_throwaway_pg()
+    """Return ``(connection, started_here)``."""
+    connection = environment_pg()
+    if connection:
+        say(f"using the PostgreSQL server of the PG* environment "
+            f"({connection['host']}:{connection['port']})")
+        return connection, False
+    return start_throwaway_pg(settings=DEV_PG_SETTINGS, any_settings=True)
+
+
+def psql_value(pg, query, database="postgres"):
+    """The first column of the first row of ``query``, as text ("" when there is none)."""
+    env = dict(os.environ, PGPASSWORD=pg.get("password", ""))
+    probe = run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", pg["user"], "-d", database,
+                 "-Atc", query], capture_output=True, text=True, env=env)
+    return probe.stdout.strip().split("\n")[0]
 
 
 def database_exists(pg, database):
-    env = dict(os.environ, PGPASSWORD=pg.get("password", ""))
-    probe = run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", pg["user"], "-d", "postgres",
-                 "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"],
-                capture_output=True, text=True, env=env)
-    return probe.stdout.strip() == "1"
+    return psql_value(pg, f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1"
 
 
 def drop_database(pg, database):
@@ -295,6 +357,258 @@ if env['res.lang']._lang_get('fr_FR'):
 env['debt.collection.run']._cron_escalate()
 env.cr.commit()
 """
+#: What the demo database holds, printed by ``odoo shell`` as one line ``SUMMARY_MARK <json>``:
+#: counts by channel and by state, cases by stage in the kanban's order, the internal users
+#: with their role and whether their password is their login.
+SUMMARY_MARK = "demo-summary:"
+DEMO_SUMMARY = """
+import json
+
+def by_selection(model, field, domain=()):
+    counts = dict(env[model]._read_group(list(domain), [field], ['__count']))
+    labels = env[model]._fields[field]._description_selection(env)
+    return [[label, counts.get(key, 0)] for key, label in labels]
+
+def role(user):
+    for xmlid, name in [
+        ('account_debt_collection.group_debt_collection_manager', 'Collection Manager'),
+        ('account_debt_collection.group_debt_collection_user', 'Collection User'),
+        ('account.group_account_invoice', 'Invoicing'),
+    ]:
+        if env.ref(xmlid, raise_if_not_found=False) and user.has_group(xmlid):
+            return name
+    return ''
+
+cases = dict(env['debt.collection.case']._read_group([], ['stage_id'], ['__count']))
+users = env['res.users'].search([('share', '=', False)], order='id')
+env.cr.execute("SELECT id, COALESCE(password, '') FROM res_users WHERE id IN %s", [tuple(users.ids)])
+hashes = dict(env.cr.fetchall())
+crypt = env['res.users']._crypt_context()
+print(SUMMARY_MARK, json.dumps({
+    'company': env.company.name,
+    'currency': env.company.currency_id.name,
+    'customers': env['res.partner'].search_count([('customer_rank', '>', 0)]),
+    'invoices': by_selection(
+        'account.move', 'payment_state', [('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]),
+    'events': by_selection('debt.collection.event', 'channel'),
+    'event_states': by_selection('debt.collection.event', 'state'),
+    'cases': [[stage.name, cases.get(stage, 0)] for stage in env['debt.collection.case.stage'].search([])],
+    'disputes': by_selection('debt.collection.dispute', 'state'),
+    'promises': by_selection('debt.collection.promise', 'state'),
+    'users': [
+        [user.login, role(user), bool(hashes[user.id]) and crypt.verify(user.login, hashes[user.id])]
+        for user in users
+    ],
+}))
+"""
+#: Seconds between two "still working" lines of a long phase.
+HEARTBEAT = 30
+#: Where an Odoo log says it is: ``Loading module mail (21/57)``, ``loading mail/data/x.xml``.
+ODOO_MODULE_START = re.compile(r"odoo\.modules\.loading: Loading module (\w+) \((\d+/\d+)\)")
+ODOO_FILE_LOADING = re.compile(r"odoo\.modules\.loading: loading (\w+/\S+)")
+
+
+class DemoFailed(Exception):
+    """A phase of the demo failed; the message says where to look."""
+
+
+def duration(seconds):
+    """``"42 s"`` or ``"6 min 02 s"``."""
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def last_loaded(log):
+    """Where the Odoo run writing ``log`` is: ``module 21/57, mail/data/x.xml``, or ``""``."""
+    try:
+        with log.open("rb") as handle:
+            handle.seek(max(0, log.stat().st_size - 262144))
+            tail = handle.read().decode(errors="replace")
+    except FileNotFoundError:
+        return ""
+    where = [f"module {found[-1][1]}" for found in [ODOO_MODULE_START.findall(tail)] if found]
+    where += [found[-1] for found in [ODOO_FILE_LOADING.findall(tail)] if found]
+    return ", ".join(where)
+
+
+class Progress:
+    """Phases of a long command, each printed with its elapsed time, and a line every
+    ``HEARTBEAT`` seconds while one runs (with the file Odoo loads, when it logs to ``log``)."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+
+    def total(self):
+        return duration(time.monotonic() - self.started)
+
+    @contextlib.contextmanager
+    def phase(self, title, log=None):
+        say(f"{title}...")
+        began = time.monotonic()
+        finished = threading.Event()
+
+        def heartbeat():
+            while not finished.wait(HEARTBEAT):
+                where = last_loaded(log) if log else ""
+                say(f"    {duration(time.monotonic() - began)}" + (f": {where}" if where else ""))
+
+        thread = threading.Thread(target=heartbeat, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            finished.set()
+            thread.join()
+        say(f"{title}: done in {duration(time.monotonic() - began)} (total {self.total()})")
+
+
+def odoo_step(odoo, pg, log, extra, subcommand="server", script=None):
+    """Run one Odoo command on the demo database, all its output appended to ``log``
+    (Odoo's log, and what goes to stderr, such as docutils' messages)."""
+    with log.open("a", encoding="utf-8") as out:
+        proc = run(
+            odoo_command(odoo, pg, DEMO_DB, [*extra, f"--logfile={log}"], subcommand=subcommand),
+            input=script, text=True, env=odoo_env(odoo), stdout=out, stderr=subprocess.STDOUT,
+        )
+    if proc.returncode != 0:
+        raise DemoFailed(f"odoo {subcommand} {' '.join(extra)} failed (exit {proc.returncode}), see {log}")
+
+
+def port_free(port):
+    """Whether Odoo could listen on ``127.0.0.1:port`` (it reuses addresses, as this probe does)."""
+    with contextlib.closing(socket.socket()) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def listening(port):
+    with contextlib.closing(socket.socket()) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def port_taken(port):
+    other = next((p for p in range(port + 1, port + 100) if port_free(p)), port + 1)
+    return (f"port {port} is taken (another Odoo? a demo already running? `make stop` stops the "
+            f"demo): choose another one, e.g. `make demo PORT={other}`")
+
+
+#: A message of docutils (written to stderr, without the module whose description it renders).
+DOCUTILS_MESSAGE = re.compile(r"^<string>:\d+: \((INFO|WARNING|ERROR|SEVERE)/\d\)")
+
+
+def install_problems(text):
+    """``(warnings, docutils)`` of an install's output: its WARNING/ERROR lines, and the count
+    of docutils messages per module, the one Odoo was loading when it rendered its description."""
+    warnings, docutils, module = [], {}, "?"
+    for line in text.splitlines():
+        if started := ODOO_MODULE_START.search(line):
+            module = started.group(1)
+        elif DOCUTILS_MESSAGE.match(line):
+            docutils[module] = docutils.get(module, 0) + 1
+        elif re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line):
+            warnings.append(line)
+    return warnings, docutils
+
+
+def prepare_demo(odoo, pg, args, progress):
+    """The demo database, created when missing, with the module, its demo data and one run."""
+    log = BUILD / "demo-install.log"
+    log.unlink(missing_ok=True)
+    say(f"the output of Odoo goes to {log}")
+    if args.reset:
+        drop_database(pg, DEMO_DB)
+    if not database_exists(pg, DEMO_DB):
+        with progress.phase(f"creating {DEMO_DB} with Odoo's base", log):
+            odoo_step(odoo, pg, log, ["-i", "base", "--with-demo", "--stop-after-init", "--no-http"])
+        with progress.phase("a French company, in French", log):
+            odoo_step(odoo, pg, log, ["--no-http"], subcommand="shell", script=FRENCH_COMPANY)
+    install_from = log.stat().st_size if log.exists() else 0
+    with progress.phase(f"installing {MODULE}, its dependencies and demo data", log):
+        odoo_step(odoo, pg, log, ["-i", MODULE, "--with-demo", "--stop-after-init", "--no-http"])
+    with log.open(encoding="utf-8", errors="replace") as handle:
+        handle.seek(install_from)
+        warnings, docutils = install_problems(handle.read())
+    say(f"install log: {len(warnings)} WARNING/ERROR line(s)")
+    for line in warnings[:20]:
+        print(line)
+    if docutils:
+        say("docutils messages, from module descriptions rendered for the Apps page (a module "
+            "without static/description/index.html): "
+            + ", ".join(f"{module} {count}" for module, count in docutils.items()))
+    with progress.phase("running the daily escalation once", log):
+        odoo_step(odoo, pg, log, ["--no-http"], subcommand="shell", script=DEMO_RUN)
+
+
+def demo_summary(odoo, pg, port):
+    """The lines saying what the demo database holds, read from it."""
+    proc = run(
+        odoo_command(odoo, pg, DEMO_DB, ["--no-http", f"--logfile={BUILD / 'demo-install.log'}"],
+                     subcommand="shell"),
+        input=f"SUMMARY_MARK = {SUMMARY_MARK!r}\n{DEMO_SUMMARY}", text=True, env=odoo_env(odoo),
+        capture_output=True,
+    )
+    line = next((line for line in proc.stdout.splitlines() if line.startswith(SUMMARY_MARK)), None)
+    if line is None:
+        raise DemoFailed(f"reading the demo's summary failed: {proc.stderr[-2000:]}")
+    data = json.loads(line[len(SUMMARY_MARK):])
+
+    def listed(pairs, zeros=False):
+        return ", ".join(f"{label} {count}" for label, count in pairs if count or zeros) or "none"
+
+    def login(user_login, role, password_is_login):
+        password = f" / {user_login}" if password_is_login else " (password not its login)"
+        return user_login + password + (f", {role}" if role else "")
+
+    return [
+        f"{data['company']} ({data['currency']}): {data['customers']} customers; posted invoices by "
+        f"payment state: {listed(data['invoices'])}",
+        f"collection events by channel: {listed(data['events'])}; by state: {listed(data['event_states'])}",
+        f"cases by stage: {listed(data['cases'], zeros=True)}",
+        f"disputes: {listed(data['disputes'], zeros=True)}",
+        f"promises to pay: {listed(data['promises'], zeros=True)}",
+        f"http://127.0.0.1:{port}  login / password: " + "; ".join(login(*user) for user in data["users"]),
+    ]
+
+
+def serve_demo(odoo, pg, port, summary):
+    """Serve the demo until Ctrl-C or ``make stop``; return Odoo's exit code."""
+    if not port_free(port):
+        raise DemoFailed(f"the demo database is ready, but {port_taken(port)}")
+    log = BUILD / "demo-server.log"
+    with log.open("a", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            odoo_command(odoo, pg, DEMO_DB, ["--http-interface=127.0.0.1", f"--http-port={port}",
+                                             "--db-filter", f"^{DEMO_DB}$", f"--logfile={log}"]),
+            env=odoo_env(odoo), stdout=out, stderr=subprocess.STDOUT,
+        )
+    DEMO_PID_FILE.write_text(json.dumps({"odoo": server.pid, "harness": os.getpid()}))
+    try:
+        while server.poll() is None and not listening(port):
+            time.sleep(0.5)
+        if server.poll() is not None:
+            raise DemoFailed(f"Odoo stopped at start (exit {server.returncode}), see {log}")
+        for line in summary:
+            say(line)
+        say(f"Odoo serves the demo (log: {log}); Ctrl-C or `make stop` stops it, and the throwaway "
+            "PostgreSQL cluster if the demo started it")
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached Odoo too (same terminal): give it the time to stop cleanly
+            try:
+                return server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.terminate()
+                return server.wait()
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
+        DEMO_PID_FILE.unlink(missing_ok=True)
 
 
 def cmd_demo(args):
@@ -302,61 +616,75 @@ def cmd_demo(args):
     if odoo is None:
         print(NO_ODOO_LINE)
         return 1
+    if not port_free(args.port):
+        say(port_taken(args.port))
+        return 1
     link_module()
-    pg, _started = reachable_pg()
-    if args.reset:
-        drop_database(pg, DEMO_DB)
-    log = BUILD / "demo-install.log"
-    log.unlink(missing_ok=True)
-    if not database_exists(pg, DEMO_DB):
-        say(f"creating {DEMO_DB}: a French company, in French")
-        steps = [
-            run(odoo_command(odoo, pg, DEMO_DB, ["-i", "base", "--with-demo", "--stop-after-init",
-                                                 "--http-interface=127.0.0.1", f"--logfile={log}"]),
-                env=odoo_env(odoo)),
-            run(odoo_command(odoo, pg, DEMO_DB, ["--no-http", f"--logfile={log}"], subcommand="shell"),
-                input=FRENCH_COMPANY, text=True, env=odoo_env(odoo), capture_output=True),
-        ]
-        if any(step.returncode for step in steps):
-            say(f"creating the demo database failed, see {log}")
-            return 1
-        log.unlink(missing_ok=True)
-    say(f"installing {MODULE} with demo data in database {DEMO_DB} (log: {log})")
-    install = run(
-        odoo_command(odoo, pg, DEMO_DB, [
-            "-i", MODULE, "--with-demo", "--stop-after-init", "--http-interface=127.0.0.1",
-            f"--logfile={log}",
-        ]),
-        env=odoo_env(odoo),
-    )
-    if install.returncode != 0:
-        say(f"install failed, see {log}")
-        return 1
-    warnings = [line for line in log.read_text(errors="replace").splitlines()
-                if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
-    say(f"install log: {len(warnings)} WARNING/ERROR line(s)")
-    for line in warnings[:20]:
-        print(line)
-    say("running the daily escalation once")
-    escalate = run(
-        odoo_command(odoo, pg, DEMO_DB, ["--no-http", f"--logfile={log}"], subcommand="shell"),
-        input=DEMO_RUN,
-        text=True, env=odoo_env(odoo), capture_output=True,
-    )
-    if escalate.returncode != 0:
-        say(f"escalation failed: {escalate.stderr[-2000:]}")
-        return 1
-    say("Odoo serves on http://127.0.0.1:8069  (login: admin, password: admin); Ctrl-C stops it")
-    server = subprocess.Popen(
-        odoo_command(odoo, pg, DEMO_DB, ["--http-interface=127.0.0.1", "--http-port=8069",
-                                         "--db-filter", f"^{DEMO_DB}$"]),
-        env=odoo_env(odoo),
-    )
+    progress = Progress()
+    with progress.phase("PostgreSQL"):
+        pg, started_here = reachable_pg()
     try:
-        return server.wait()
+        prepare_demo(odoo, pg, args, progress)
+        with progress.phase("reading what the demo holds"):
+            summary = demo_summary(odoo, pg, args.port)
+        say(f"demo ready in {progress.total()}")
+        return serve_demo(odoo, pg, args.port, summary)
+    except DemoFailed as failure:
+        say(str(failure))
+        return 1
     except KeyboardInterrupt:
-        server.send_signal(signal.SIGINT)
-        return server.wait()
+        say("interrupted")
+        return 130
+    finally:
+        if started_here:
+            if release_throwaway_pg(pg, DEMO_DB):
+                say("throwaway PostgreSQL cluster stopped")
+        elif pg["host"] == str(PG_DIR / "run"):
+            say("the throwaway PostgreSQL cluster was running before the demo: left running "
+                "(`make stop` stops it)")
+
+
+def wait_gone(pid, seconds=30):
+    """Wait until process ``pid`` has ended (or ``seconds`` have passed)."""
+    with contextlib.suppress(ProcessLookupError):
+        for _ in range(seconds * 4):
+            os.kill(pid, 0)
+            time.sleep(0.25)
+
+
+def stop_demo():
+    """Stop the demo's Odoo, then wait for its harness, which stops the cluster it started.
+    Returns whether a demo was running."""
+    pids = json.loads(DEMO_PID_FILE.read_text())
+    cmdline = Path(f"/proc/{pids['odoo']}/cmdline")
+    stopped = False
+    with contextlib.suppress(ProcessLookupError, FileNotFoundError):
+        # on Linux, make sure the pid was not reused since
+        if not cmdline.parent.parent.exists() or DEMO_DB in cmdline.read_text(errors="replace"):
+            os.kill(pids["odoo"], signal.SIGTERM)
+            stopped = True
+            say(f"stopping the demo's Odoo (pid {pids['odoo']})")
+            wait_gone(pids["odoo"])
+            wait_gone(pids["harness"])
+    DEMO_PID_FILE.unlink(missing_ok=True)
+    return stopped
+
+
+def cmd_stop(_args):
+    """Stop a running demo's Odoo, then the throwaway cluster, never the PG* environment's."""
+    demo_stopped = DEMO_PID_FILE.exists() and stop_demo()
+    running = running_throwaway_pg()
+    if running is None:
+        say(f"no throwaway PostgreSQL cluster runs{' any more' if demo_stopped else ''} ({PG_DIR})")
+        return 0
+    connection, _settings = running
+    named = environment_pg()
+    if named and (named["host"], named["port"]) == (connection["host"], connection["port"]):
+        say(f"the PG* environment names the throwaway cluster in {PG_DIR}: it is theirs, left running")
+        return 0
+    stop_throwaway_pg()
+    say(f"throwaway PostgreSQL cluster stopped ({PG_DIR})")
+    return 0
 
 
 def run_rules_tests(args):
@@ -437,7 +765,7 @@ def run_odoo_tests(odoo, args):
     finally:
         drop_database(pg, database)
         if started_here:
-            stop_throwaway_pg()
+            release_throwaway_pg(pg, database)
 
 
 def cmd_test(args):
@@ -466,7 +794,10 @@ def main(argv=None):
     sub.add_parser("setup", help="virtual environment and tools").set_defaults(func=cmd_setup)
     demo = sub.add_parser("demo", help="install the demo database and serve Odoo")
     demo.add_argument("--reset", action="store_true", help="drop the demo database first")
+    demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"Odoo's HTTP port (default {DEMO_PORT})")
     demo.set_defaults(func=cmd_demo)
+    stop = sub.add_parser("stop", help="stop the demo and the throwaway PostgreSQL cluster")
+    stop.set_defaults(func=cmd_stop)
     test = sub.add_parser("test", help="rules tests, static checks and Odoo tests")
     test.add_argument("paths", nargs="*", help="only these pytest files (no Odoo, no static checks)")
     test.add_argument("--odoo-tags", help="Odoo --test-tags, e.g. /account_debt_collection:TestEscalation")
