@@ -20,7 +20,7 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 #: The index that keeps a customer to one communication a day (debt.collection.event).
-ONCE_A_DAY_INDEX = "debt_collection_event__one_communication_a_day"
+ONCE_A_DAY_INDEX = "debt_collection_event_one_communication_a_day"
 
 
 class DebtCollectionRun(models.AbstractModel):
@@ -92,9 +92,9 @@ class DebtCollectionRun(models.AbstractModel):
     def _run_batch(self, company, partner_ids, today, log):
         """Lock, review and act on one batch of customers; record the dunning state."""
         reviews = self._review(company, partner_ids, today, lock=True)
-        failed = self._act(company, [r.communication for r in reviews if r.communication], today, log)
+        sent, failed = self._act(company, [r.communication for r in reviews if r.communication], today, log)
         self._write_next_dates(reviews, failed, today)
-        log._count(len(reviews), sum(1 for r in reviews if r.communication) - len(failed), len(failed))
+        log._count(len(reviews), len(sent), len(failed))
 
     @api.model
     def _preview(self, company, today=None):
@@ -139,19 +139,20 @@ class DebtCollectionRun(models.AbstractModel):
         Each customer that fails is rolled back alone and gets an event in error with a
         one-line reason (the traceback goes to the server log). A customer another process
         communicated meanwhile (the once-a-day index) is left to it. Returns the partner ids
-        that failed.
+        served and those that failed.
         """
+        everyone = {comm.partner_id for comm in communications}
         if not communications:
-            return set()
+            return set(), set()
         try:
             with self.env.cr.savepoint():
                 self._carry_out(company, communications, today, log)
-            return set()
+            return everyone, set()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
         except Exception:  # find the customers at fault, one savepoint each
             _logger.info("Debt collection: a batch failed, retrying customer by customer", exc_info=True)
-        failures = []
+        failures, served_elsewhere = [], set()
         for comm in communications:
             try:
                 with self.env.cr.savepoint():
@@ -160,6 +161,7 @@ class DebtCollectionRun(models.AbstractModel):
                 raise
             except pg_errors.UniqueViolation as error:
                 if error.diag.constraint_name == ONCE_A_DAY_INDEX:
+                    served_elsewhere.add(comm.partner_id)
                     _logger.info(
                         "Debt collection: customer %s was dunned today by another run", comm.partner_id
                     )
@@ -173,7 +175,8 @@ class DebtCollectionRun(models.AbstractModel):
                 )
                 failures.append((comm, error))
         self._record_failures(company, failures, today, log)
-        return {comm.partner_id for comm, _error in failures}
+        failed = {comm.partner_id for comm, _error in failures}
+        return everyone - failed - served_elsewhere, failed
 
     def _carry_out(self, company, communications, today, log):
         """Events and their lines, dispatch by channel, invoices on to their step, chatter notes."""

@@ -212,7 +212,7 @@ class DebtCollectionRun(models.AbstractModel):
             SQL(
                 """SELECT line.move_id, ARRAY_AGG(DISTINCT line.step_id)
                      FROM debt_collection_event_line line
-                     JOIN account_move m ON m.id = line.move_id AND line.cycle = m.debt_cycle
+                     JOIN account_move m ON m.id = line.move_id AND line.cycle = COALESCE(m.debt_cycle, 0)
                     WHERE line.move_id = ANY(%s) AND line.advanced
                  GROUP BY line.move_id""",
                 list(set(move_ids)),

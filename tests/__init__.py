@@ -6,3 +6,5 @@ from . import test_cases
 from . import test_robustness
 from . import test_concurrency
 from . import test_stories
+from . import test_run_faults
+from . import test_core_flows

@@ -14,6 +14,7 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.orm.environments import Transaction
 from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tools import mute_logger
 
 from .common import DUE, day
 
@@ -200,3 +201,68 @@ class TestCommittedRuns(BaseCase):
         self.assertEqual(len(advanced), CUSTOMERS * INVOICES_PER_CUSTOMER)
         self.assertEqual(set(advanced.values()), {1}, "nothing twice")
         self.assertEqual(self.events_by_partner(), Counter(dict.fromkeys(self.partner_ids, 1)))
+
+    def test_a_second_run_the_same_day_in_another_transaction_sends_nothing(self):
+        """Cron, then "Run Dunning Now", then a rerun after a crash: one communication a day.
+
+        A customer also has an invoice falling due that very day. The last run does not see
+        the first ones' events (as a process whose snapshot predates their commit): the
+        database refuses the second communication, and that customer is left alone, quietly.
+        """
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            due_today = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_ids[0],
+                    "invoice_date": day(-29),
+                    "invoice_date_due": day(1),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Dépannage", "price_unit": 90.0, "tax_ids": []})
+                    ],
+                }
+            )
+            due_today.action_post()
+        self.addCleanup(self._remove_moves, due_today.ids)
+
+        for _run in range(2):
+            with self.registry.cursor() as cr:
+                self.escalate(cr)
+        self.assertEqual(self.events_by_partner(), Counter(dict.fromkeys(self.partner_ids, 1)))
+
+        with self.registry.cursor() as cr:  # as that process sees them: not reminded yet
+            self._env(cr)["account.move"].browse(self.move_ids + due_today.ids).write(
+                {"debt_next_date": day(1), "debt_step_id": False, "debt_level": 0}
+            )
+        run_class = self.registry["debt.collection.run"]
+        with (
+            patch.object(run_class, "_communication_history", lambda run, company, partner_ids: {}),
+            patch.object(run_class, "_taken_steps", lambda run, move_ids: {}),
+            mute_logger("odoo.sql_db"),
+            self.registry.cursor() as cr,
+        ):
+            self.escalate(cr)
+            log = self._env(cr)["debt.collection.run.log"].search([], order="id desc", limit=1)
+            self.assertEqual(
+                (log.state, log.customer_count, log.error_count, log.communication_count),
+                ("done", CUSTOMERS, 0, 0),
+                "every customer decided again, none sent, none failed: the index refused them all",
+            )
+        self.assertEqual(
+            self.events_by_partner(),
+            Counter(dict.fromkeys(self.partner_ids, 1)),
+            "the database kept each customer to one communication that day",
+        )
+        with self.registry.cursor() as cr:
+            errors = self._env(cr)["debt.collection.event"].search_count(
+                [("partner_id", "in", self.partner_ids), ("state", "=", "error")]
+            )
+        self.assertEqual(errors, 0, "a customer another run served is not a failure")
+
+    def _remove_moves(self, move_ids):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            self._remove_runs(env)
+            moves = env["account.move"].browse(move_ids)
+            moves.button_draft()
+            moves.with_context(force_delete=True).unlink()

@@ -725,6 +725,15 @@ def run_static_checks():
     return passed, failed, 0
 
 
+#: Odoo's own tests of what the module touches (invoices, credit notes, payments, partners),
+#: run with the module installed: the ordinary flows of Accounting must still work.
+CORE_TEST_TAGS = (
+    "/account:TestAccountMoveOutInvoiceOnchanges",
+    "/account:TestAccountMoveOutRefundOnchanges",
+    "/account:TestAccountPaymentRegister",
+    "/account:TestAccountPartner",
+    "/account:TestMergePartner",
+)
 ODOO_SKIPPED = re.compile(r" odoo\.addons\.\S+: skipped \S+")
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
@@ -735,7 +744,7 @@ def run_odoo_tests(odoo, args):
     pg, started_here = reachable_pg()
     database = f"adc_test_{os.getpid()}"
     log = BUILD / "odoo-tests.log"
-    tags = args.odoo_tags or f"/{MODULE}"
+    tags = args.odoo_tags or ",".join([f"/{MODULE}", *CORE_TEST_TAGS])
     say(f"Odoo tests (tags {tags}) in the fresh database {database}; log: {log}")
     log.unlink(missing_ok=True)
     try:
