@@ -7,7 +7,7 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..rules import cases as rules
 from .account_move import CHASEABLE_PAYMENT_STATES
@@ -93,7 +93,11 @@ class DebtCollectionCase(models.Model):
         store=True,
         help="Invoices, formal notice, a contract, quote or purchase order, and the terms of sale.",
     )
-    evidence_missing = fields.Char(string="Missing Evidence", compute="_compute_evidence", store=True)
+    evidence_missing = fields.Char(
+        string="Missing Evidence",
+        compute="_compute_evidence_missing",
+        help="Read in the reader's language: not stored.",
+    )
 
     # payment plan
     instalment_ids = fields.One2many("debt.collection.case.instalment", "case_id", string="Payment Plan")
@@ -189,11 +193,16 @@ class DebtCollectionCase(models.Model):
 
     @api.depends("document_ids.kind")
     def _compute_evidence(self):
+        for case in self:
+            case.evidence_complete = not rules.missing_for_court(case.document_ids.mapped("kind"))
+
+    @api.depends("document_ids.kind")
+    @api.depends_context("lang")
+    def _compute_evidence_missing(self):
         kinds = self.env["debt.collection.case.document"]._fields["kind"]
         labels = dict(kinds._description_selection(self.env))
         for case in self:
             missing = rules.missing_for_court(case.document_ids.mapped("kind"))
-            case.evidence_complete = not missing
             case.evidence_missing = ", ".join(
                 self.env._(" or ").join(labels[kind] for kind in group) for group in missing
             ) or False
@@ -716,15 +725,18 @@ class DebtCollectionCase(models.Model):
         """A missed instalment: an event, a to-do for the responsible, the dunning resumes."""
         if not cases:
             return
-        notes = {}
+        notes, summaries = {}, {}
         for case in cases:
+            # for the case's responsible, who gets the to-do: in their language
+            env = case.with_context(lang=case.user_id.lang or case.company_id.partner_id.lang).env
             missed = case.instalment_ids.filtered(lambda i: i.state == "missed")
-            notes[case.id] = self.env._(
+            notes[case.id] = env._(
                 "Payment plan: %(count)s instalment(s) missed (%(dates)s); the plan is broken and the "
                 "dunning resumes.",
                 count=len(missed),
-                dates=", ".join(str(d) for d in missed.mapped("date")),
+                dates=", ".join(format_date(env, d) for d in missed.mapped("date")),
             )
+            summaries[case.id] = env._("Instalment missed")
         cases._debt_log_events(notes, outcome="promise_broken")
         formal_notice = self.env.ref("account_debt_collection.stage_formal_notice")
         for previous, group in cases.grouped("plan_previous_stage_id").items():
@@ -739,7 +751,7 @@ class DebtCollectionCase(models.Model):
                     "activity_type_id": todo.id,
                     "user_id": (case.user_id or self.env.user).id,
                     "date_deadline": today,
-                    "summary": self.env._("Instalment missed"),
+                    "summary": summaries[case.id],
                     "note": notes[case.id],
                 }
                 for case in cases

@@ -220,8 +220,10 @@ class DebtCollectionDispute(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         values = []
         for dispute in stale:
-            summary = self.env._("Dispute open for %(days)s days", days=dispute.age)
             for manager in managers.filtered(lambda u, c=dispute.company_id: c in u.company_ids):
+                summary = self.with_context(lang=manager.lang).env._(
+                    "Dispute open for %(days)s days", days=dispute.age
+                )
                 values.append(
                     {
                         "res_model_id": model_id,

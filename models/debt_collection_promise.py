@@ -217,12 +217,14 @@ class DebtCollectionPromise(models.Model):
         return broken
 
     def _debt_broken_sentence(self):
+        """For the company's people (the event, the chatter): in the company's language."""
         self.ensure_one()
-        return self.env._(
+        env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+        return env._(
             "The promise to pay %(amount)s by %(date)s was not kept: %(received)s received.",
-            amount=self.currency_id.format(self.amount),
-            date=format_date(self.env, self.date, lang_code=self.partner_id.lang),
-            received=self.currency_id.format(self.amount_received),
+            amount=self.currency_id.with_env(env).format(self.amount),
+            date=format_date(env, self.date),
+            received=self.currency_id.with_env(env).format(self.amount_received),
         )
 
     @api.model

@@ -627,7 +627,7 @@ class DebtCollectionRun(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """SELECT e.activity_id FROM debt_collection_event e
-                     JOIN mail_activity a ON a.id = e.activity_id
+                     JOIN mail_activity a ON a.id = e.activity_id AND a.active
                     WHERE e.company_id = %s
                       AND NOT EXISTS (
                           SELECT 1 FROM debt_collection_event_line line

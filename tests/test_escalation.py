@@ -1,5 +1,9 @@
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import DebtCollectionCommon, day
 
@@ -113,8 +117,12 @@ class TestEscalation(DebtCollectionCommon):
         late = self.invoice(700.0, due=day(-10))
         recent = self.invoice(300.0)
         refund = self._create_invoice_one_line(
-            move_type="out_refund", price_unit=250.0, tax_ids=[], partner_id=self.customer,
-            invoice_date=day(-20), post=True,
+            move_type="out_refund",
+            price_unit=250.0,
+            tax_ids=[],
+            partner_id=self.customer,
+            invoice_date=day(-20),
+            post=True,
         )
         self.assertEqual(refund.payment_state, "not_paid")
         self.escalate(day(1))
@@ -218,18 +226,13 @@ class TestEscalation(DebtCollectionCommon):
 
     def test_preview_announces_the_run_without_acting(self):
         self.invoice(500.0)
-        wizard = self.env["debt.collection.run.wizard"].with_context(
-            default_company_id=self.company.id
-        )
-        with self.subTest("preview"):
-            from freezegun import freeze_time
-
-            with freeze_time(day(1)):
-                preview = wizard.create({})
-                self.assertEqual(preview.line_ids.mapped("channel"), ["email"])
-                self.assertEqual(preview.amount_total, 500.0)
-                self.assertFalse(self.events())
-                preview.action_run()
+        wizard = self.env["debt.collection.run.wizard"].with_context(default_company_id=self.company.id)
+        with self.subTest("preview"), freeze_time(day(1)):
+            preview = wizard.create({})
+            self.assertEqual(preview.line_ids.mapped("channel"), ["email"])
+            self.assertEqual(preview.amount_total, 500.0)
+            self.assertFalse(self.events())
+            preview.action_run()
         self.assertEqual(self.events().channel, "email")
 
     def _queries_of_a_run(self, count):
@@ -272,3 +275,69 @@ class TestEscalation(DebtCollectionCommon):
             self.assertIn(event.line_ids.move_id.name, alone)
             self.assertEqual(self.mails(event).body_html.count(event.line_ids.move_id.name), 1)
         self.assertIn("Client &lt;b&gt;Deux&lt;/b&gt;", together[events[1].id])
+
+    def test_an_invoice_in_instalments_is_late_from_its_first_instalment(self):
+        terms = self.env["account.payment.term"].create(
+            {
+                "name": "30 % à la commande, 70 % à 60 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self._create_invoice_one_line(
+            price_unit=1000.0,
+            tax_ids=[],
+            partner_id=self.customer,
+            invoice_date=day(-45),
+            invoice_payment_term_id=terms.id,
+            post=True,
+        )
+        self.assertEqual(invoice.invoice_date_due, day(15), "the invoice's own due date is its last")
+        self.escalate(day(0))
+        (reminder,) = self.events()
+        self.assertEqual(
+            (reminder.channel, reminder.amount_net), ("email", 300.0), "the 300 EUR 45 days late"
+        )
+        self.assertEqual(
+            reminder.line_ids.mapped(lambda line: (line.due_date, line.days_late, line.amount_residual)),
+            [(day(-45), 45, 300.0)],
+        )
+        self.assertIn(format_date(self.env, day(-45)), self.mails(reminder).body_html)
+
+    def test_the_phone_task_of_a_customer_who_paid_is_closed_with_a_note(self):
+        invoice = self.invoice(800.0)
+        self.escalate(day(1))
+        self.escalate(day(10))
+        task = self.events().filtered(lambda e: e.channel == "phone").activity_id
+        self.assertTrue(task.exists())
+        self.pay(invoice, 800.0, day(12))
+        self.escalate(day(13))
+        self.assertFalse(task.active, "marked done (Odoo keeps done activities archived)")
+        self.assertIn("Nothing left to collect", self.customer.message_ids[0].body)
+
+    def test_the_preview_shows_the_letter_a_customer_without_email_will_get(self):
+        self.customer.email = False
+        self.invoice(450.0)
+        with freeze_time(day(1)):
+            preview = self.env["debt.collection.run.wizard"].create({})
+            (line,) = preview.line_ids
+            self.assertEqual(line.channel, "letter")
+            self.assertIn("No email address", line.note)
+            preview.action_run()
+        self.assertEqual((self.events().channel, self.events().letter_type), ("letter", "courteous"))
+
+    def test_a_customer_left_out_of_run_dunning_now_waits_for_the_next_run(self):
+        other = self.env["res.partner"].create({"name": "Autre Client", "email": "autre@example.fr"})
+        self.invoice(300.0)
+        self.invoice(200.0, partner=other)
+        with freeze_time(day(1)):
+            wizard = self.env["debt.collection.run.wizard"].create({})
+            wizard.line_ids.filtered(lambda line: line.partner_id == other).include = False
+            self.assertEqual(wizard.communication_count, 1)
+            wizard.action_run()
+        self.assertTrue(self.events())
+        self.assertFalse(self.events(other), "left out today")
+        self.escalate(day(2))
+        self.assertEqual(self.events(other).channel, "email", "dunned by the next run")
