@@ -32,3 +32,5 @@ from . import debt_collection_forecast
 from . import debt_collection_dashboard
 from . import ir_actions_report
 from . import mail_template
+from . import mail_mail
+from . import mail_thread

@@ -29,6 +29,15 @@ COMMUNICATION_KINDS = ("pre_due", "overdue")
 #: States of an event whose communication did not, and will not, reach the customer.
 NOT_SENT_STATES = ("error", "cancelled")
 
+DELIVERY_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("bounced", "Bounced"),
+]
+#: A communication that did not reach the customer: the next run tries another way.
+UNDELIVERED = ("failed", "bounced")
+
 EMAIL_ISSUES = [
     ("missing", "No Email Address"),
     ("blacklisted", "Address Blacklisted"),
@@ -58,9 +67,7 @@ class DebtCollectionEvent(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
     )
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, readonly=True
-    )
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
     step_id = fields.Many2one("debt.collection.step", readonly=True, ondelete="restrict")
     scenario_id = fields.Many2one(related="step_id.scenario_id", store=True)
     level = fields.Integer(readonly=True)
@@ -100,6 +107,21 @@ class DebtCollectionEvent(models.Model):
     run_id = fields.Many2one(
         "debt.collection.run.log", readonly=True, index="btree_not_null", ondelete="set null"
     )
+    mail_message_id = fields.Many2one(
+        "mail.message",
+        string="Email",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The email as sent, in the customer's chatter.",
+    )
+    delivery = fields.Selection(
+        DELIVERY_STATES,
+        readonly=True,
+        index="btree_not_null",
+        help="What became of the email: queued, sent by the mail server, failed, or bounced.",
+    )
+    delivery_address = fields.Char(readonly=True, help="The address the email went to.")
     approved_date = fields.Date(readonly=True, help="Day a Collection Manager let the step go out.")
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True)
     note = fields.Text(readonly=True, help="Why the event went this way (fallbacks, errors).")
@@ -146,7 +168,10 @@ class DebtCollectionEvent(models.Model):
     )
     payment_date = fields.Date(readonly=True, help="When the customer says the invoices were paid.")
     promise_id = fields.Many2one(
-        "debt.collection.promise", string="Promise to Pay", readonly=True, index="btree_not_null",
+        "debt.collection.promise",
+        string="Promise to Pay",
+        readonly=True,
+        index="btree_not_null",
         help="Promise made during this call, or the promise this event found broken.",
     )
     broken_promise_id = fields.Many2one(
@@ -292,3 +317,37 @@ class DebtCollectionEvent(models.Model):
         for step, moves in by_previous.items():
             moves.sudo().write({"debt_step_id": step.id, "debt_level": step.level if step else 0})
         return lines.move_id
+
+    # ------------------------------------------------------------------ delivery
+
+    def _debt_delivered(self):
+        """The mail server took the emails of these events."""
+        self.filtered(lambda e: e.delivery == "queued").sudo().write({"delivery": "sent"})
+
+    def _debt_undelivered(self, delivery, reason):
+        """These emails did not reach the customer: the events are in error, their invoices go
+        back to the step they had, and the customers are looked at again (a letter follows).
+
+        ``reason``: what the mail server or the bounce said, kept in the event's note.
+        """
+        events = self.filtered(lambda e: e.state != "error")
+        if not events:
+            return
+        for company, company_events in events.grouped("company_id").items():
+            env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
+            for event in company_events:
+                sentence = env._(
+                    "The email to %(address)s was not delivered (%(reason)s): a letter follows.",
+                    address=event.delivery_address or event.partner_id.email or "",
+                    reason=(reason or "").strip().splitlines()[0] if reason else delivery,
+                )
+                event.sudo().write(
+                    {
+                        "state": "error",
+                        "delivery": delivery,
+                        "note": "\n".join(filter(None, [event.note, sentence])),
+                    }
+                )
+                event.partner_id._message_log(body=sentence)
+        events._undo_advance()
+        self.env["debt.collection.run"].sudo()._reschedule_events(events)

@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from ..rules.escalation import (
     EMAIL_BLACKLISTED,
     EMAIL_BOUNCED,
+    EMAIL_FAILED,
     EMAIL_MISSING,
     EMAIL_OK,
     HOLD_CASE,
@@ -28,7 +29,7 @@ from ..rules.escalation import (
 )
 from ..rules.promise import pause_end
 from .account_move import CHASEABLE_PAYMENT_STATES
-from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES
+from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES, UNDELIVERED
 
 _logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class DebtCollectionRun(models.AbstractModel):
     def _read_customers(self, company, partner_ids, today, lock):
         """``{partner_id: (rules.escalation.Customer, ordered rule steps)}`` for these customers.
 
-        Six queries for the batch: open instalments (locking their invoices with ``lock``),
+        Seven queries for the batch: open instalments (locking their invoices with ``lock``),
         steps taken in the current cycles, the customers' last communications, credits,
         partner fields, blacklist.
         """
@@ -111,7 +112,7 @@ class DebtCollectionRun(models.AbstractModel):
         taken = self._taken_steps([row["move_id"] for row in rows])
         history = self._communication_history(company, partner_ids)
         credits = self._unreconciled_credits(company, partner_ids)
-        emails = self._email_status(partners)
+        emails = self._email_status(partners, self._undelivered_emails(company, partner_ids))
         fallback_controller = company.debt_controller_id.id or self._first_manager(company)
         invoices = defaultdict(dict)
         for row in rows:
@@ -269,11 +270,31 @@ class DebtCollectionRun(models.AbstractModel):
         )
         return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
 
-    def _email_status(self, partners):
+    def _undelivered_emails(self, company, partner_ids):
+        """``{partner_id: address}`` of the customers whose last communication was an email
+        that did not reach them: the step is tried again by letter (not the next ones)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id, delivery_address FROM (
+                       SELECT DISTINCT ON (partner_id) partner_id, delivery, delivery_address
+                         FROM debt_collection_event
+                        WHERE company_id = %s AND partner_id = ANY(%s) AND kind IN %s AND state != 'cancelled'
+                     ORDER BY partner_id, id DESC) last
+                    WHERE delivery IN %s""",
+                company.id,
+                partner_ids,
+                COMMUNICATION_KINDS,
+                UNDELIVERED,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _email_status(self, partners, undelivered):
         """``{partner_id: EMAIL_* code}``: whether an email to the customer can be used.
 
-        An address is missing, blacklisted (the customer unsubscribed), or its last mail
-        bounced (the counter resets when the customer writes again).
+        An address is missing, blacklisted (the customer unsubscribed), its last mail bounced
+        (the counter resets when the customer writes again), or the last collection email to
+        that same address failed (``undelivered``: a corrected address is tried again).
         """
         blacklisted = set(
             self.env["mail.blacklist"]
@@ -289,6 +310,8 @@ class DebtCollectionRun(models.AbstractModel):
                 status[partner.id] = EMAIL_BLACKLISTED
             elif partner.message_bounce:
                 status[partner.id] = EMAIL_BOUNCED
+            elif undelivered.get(partner.id) == partner.email_normalized:
+                status[partner.id] = EMAIL_FAILED
             else:
                 status[partner.id] = EMAIL_OK
         return status
@@ -593,7 +616,11 @@ class DebtCollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------ chatter and tasks
 
     def _log_on_partners(self, events):
-        """Echo the events in the customers' chatter, in one batch, in the company's language."""
+        """Echo the events in the customers' chatter, in one batch, in the company's language.
+
+        An email is in the chatter itself: no note for it.
+        """
+        events = events.filtered(lambda e: not e.mail_message_id)
         bodies = {}
         for company, company_events in events.grouped("company_id").items():
             env = self.with_context(lang=self._company_lang(company)).env

@@ -8,3 +8,4 @@ from . import test_concurrency
 from . import test_stories
 from . import test_run_faults
 from . import test_core_flows
+from . import test_delivery
