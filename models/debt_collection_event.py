@@ -134,6 +134,14 @@ class DebtCollectionEvent(models.Model):
         for event in self:
             event.reference = f"{event.date} · {channels.get(event.channel, '')} · {event.partner_id.name}"
 
+    def _debt_legal_effect_date(self):
+        """The day this communication took legal effect (a formal notice starts a consumer's interest).
+
+        The day it left (``sent_date``): None while it awaits approval or printing, or failed.
+        """
+        self.ensure_one()
+        return self.sent_date or None
+
     @api.model
     def _line_commands(self, moves, today):
         """Event lines listing ``moves`` with their figures of ``today`` (nothing advances)."""
