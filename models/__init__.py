@@ -24,6 +24,7 @@ from . import debt_collection_dispute
 from . import debt_collection_promise
 from . import res_config_settings
 from . import res_partner_payer_profile
+from . import debt_collection_payer_profile
 from . import account_move_analytics
 from . import debt_collection_scenario_payer_class
 from . import debt_collection_aged_balance
@@ -34,3 +35,8 @@ from . import ir_actions_report
 from . import mail_template
 from . import mail_mail
 from . import mail_thread
+from . import account_move_penalty
+from . import account_move_line
+from . import res_partner_legal
+from . import report_debt_letter
+from . import report_case_court

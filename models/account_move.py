@@ -1,11 +1,9 @@
 from collections import defaultdict
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules.payment_terms import exceeds_legal_term
-from ..rules.penalties import DueInvoice, Penalties, penalties
 
 CHASEABLE_PAYMENT_STATES = ("not_paid", "partial")
 
@@ -212,72 +210,6 @@ class AccountMove(models.Model):
         result = super().write(vals)
         if "invoice_date_due" in vals or "no_followup" in vals:
             self._debt_reschedule()
-        return result
-
-    # ------------------------------------------------------------------ penalties
-
-    def _debt_payments(self):
-        """``{move_id: [(date, amount)]}``: what reconciled each invoice, in company currency."""
-        if not self:
-            return {}
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT line.move_id, partial.max_date, SUM(partial.amount)
-                     FROM account_partial_reconcile partial
-                     JOIN account_move_line line ON line.id = partial.debit_move_id
-                    WHERE line.move_id = ANY(%s)
-                 GROUP BY line.move_id, partial.max_date""",
-                self.ids,
-            )
-        )
-        payments = defaultdict(list)
-        for move_id, day, amount in self.env.cr.fetchall():
-            payments[move_id].append((day, Decimal(str(amount))))
-        return payments
-
-    def _debt_penalties(self, to_date):
-        """Late interest and recovery indemnity of these invoices at ``to_date``, per invoice.
-
-        Interest runs on the total including tax, at the company's contractual rate or the
-        legal default; consumers owe interest only from the formal notice (this date at the
-        earliest) and no indemnity.
-        """
-        table = self.env["debt.collection.rate"]._rate_table()
-        payments = self._debt_payments()
-        notices = dict(
-            self.env["debt.collection.event.line"]._read_group(
-                [("move_id", "in", self.ids), ("event_id.letter_type", "=", "formal_notice")],
-                ["move_id"],
-                ["date:min"],
-            )
-        )
-        result = Penalties()
-        warnings = []
-        for (company, partner), moves in self.grouped(
-            lambda m: (m.company_id, m.commercial_partner_id)
-        ).items():
-            notice_date = min((notices[m] for m in moves if m in notices), default=to_date)
-            due = [
-                DueInvoice(
-                    move.id,
-                    move.invoice_date_due,
-                    Decimal(str(move.amount_total_signed)),
-                    tuple(payments.get(move.id, ())),
-                )
-                for move in moves
-            ]
-            computed = penalties(
-                due,
-                to_date,
-                table=table,
-                contractual_rate=company.debt_late_interest_rate or None,
-                debtor_is_consumer=partner.debt_is_consumer,
-                formal_notice_date=notice_date,
-            )
-            result.by_invoice.update(computed.by_invoice)
-            warnings += [w for w in computed.warnings if w not in warnings]
-        result.warnings = tuple(warnings)
         return result
 
     # ------------------------------------------------------------------ actions

@@ -45,10 +45,17 @@ class DebtCollectionAgedBalance(models.TransientModel):
     date = fields.Date(related="wizard_id.date", string="At Date")
     company_id = fields.Many2one(related="wizard_id.company_id")
     currency_id = fields.Many2one(related="wizard_id.company_id.currency_id", string="Company Currency")
+    line_currency_id = fields.Many2one(related="move_line_id.currency_id", string="Currency")
     date_maturity = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(BUCKET_SELECTION, readonly=True)
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
+    amount_residual_currency = fields.Monetary(
+        string="Open Amount in Currency",
+        currency_field="line_currency_id",
+        readonly=True,
+        help="The open amount in the currency of the invoice (group by currency to add them up).",
+    )
     amount_not_due = fields.Monetary(string="Not Due", readonly=True)
     amount_1_30 = fields.Monetary(string="1-30", readonly=True)
     amount_31_60 = fields.Monetary(string="31-60", readonly=True)
@@ -64,7 +71,8 @@ class DebtCollectionAgedBalance(models.TransientModel):
         the item's residual today (``amount_residual``: balance minus all its partials) plus
         the partials dated after ``at``, which did not exist yet. Only items dated on or before
         ``at``, still open today or reopened by such a partial: the query reads the open items
-        and the partials made after ``at``, not the whole history of partials.
+        and the partials made after ``at``, not the whole history of partials. The same in the
+        item's currency, from ``amount_residual_currency`` and the partials' amounts in it.
         """
         digits = company.currency_id.decimal_places
         bucket_case = SQL(
@@ -81,11 +89,12 @@ class DebtCollectionAgedBalance(models.TransientModel):
             WITH later AS (
                 -- per item, what the partials dated after the date changed in its residual,
                 -- signed to undo it: + on its debit side (it was paid), - on its credit side
-                -- (it paid another item)
-                SELECT side.line_id, SUM(side.amount) AS amount
+                -- (it paid another item); in company currency and in the item's
+                SELECT side.line_id, SUM(side.amount) AS amount, SUM(side.amount_currency) AS amount_currency
                   FROM account_partial_reconcile p
-            CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount), (p.credit_move_id, -p.amount))
-                       AS side(line_id, amount)
+            CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount, p.debit_amount_currency),
+                                       (p.credit_move_id, -p.amount, -p.credit_amount_currency))
+                       AS side(line_id, amount, amount_currency)
                  WHERE p.max_date > %(at)s
                  GROUP BY side.line_id
             ),
@@ -95,7 +104,9 @@ class DebtCollectionAgedBalance(models.TransientModel):
                        aml.account_id,
                        COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
                        COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       ROUND(aml.amount_residual + COALESCE(later.amount, 0), %(digits)s) AS amount_residual
+                       ROUND(aml.amount_residual + COALESCE(later.amount, 0), %(digits)s) AS amount_residual,
+                       aml.amount_residual_currency + COALESCE(later.amount_currency, 0)
+                           AS amount_residual_currency
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
              LEFT JOIN later ON later.line_id = aml.id
@@ -127,6 +138,8 @@ class DebtCollectionAgedBalance(models.TransientModel):
         for model, fnames in {
             "account.move.line": [
                 "amount_residual",
+                "amount_residual_currency",
+                "currency_id",
                 "date",
                 "date_maturity",
                 "reconciled",
@@ -136,7 +149,14 @@ class DebtCollectionAgedBalance(models.TransientModel):
                 "company_id",
                 "move_id",
             ],
-            "account.partial.reconcile": ["amount", "max_date", "debit_move_id", "credit_move_id"],
+            "account.partial.reconcile": [
+                "amount",
+                "debit_amount_currency",
+                "credit_amount_currency",
+                "max_date",
+                "debit_move_id",
+                "credit_move_id",
+            ],
             "res.partner": ["commercial_partner_id"],
         }.items():
             self.env[model].flush_model(fnames)
@@ -152,9 +172,9 @@ class DebtCollectionAgedBalance(models.TransientModel):
                 """
                 INSERT INTO debt_collection_aged_balance (
                     wizard_id, move_line_id, date_maturity, days_overdue, bucket,
-                    amount_residual, %(bucket_columns)s, create_date, write_date)
+                    amount_residual, amount_residual_currency, %(bucket_columns)s, create_date, write_date)
                 SELECT %(wizard)s, q.move_line_id, q.date_maturity, q.days_overdue,
-                       q.bucket, q.amount_residual, %(bucket_values)s,
+                       q.bucket, q.amount_residual, q.amount_residual_currency, %(bucket_values)s,
                        NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                   FROM (%(query)s) q
                 """,
@@ -228,6 +248,28 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
             for partner, *values in groups
         ]
         return sorted(rows, key=lambda row: ((row[0].display_name or "").lower(), row[0].id))
+
+    def _currency_rows(self):
+        """``{currency: [(partner, {bucket_key: amount}, total)]}``: the aged balance in each
+        invoice currency, by customer (one read_group), currencies and customers by name."""
+        self.ensure_one()
+        groups = self.env["debt.collection.aged.balance"]._read_group(
+            [("wizard_id", "=", self.id)],
+            ["line_currency_id", "partner_id", "bucket"],
+            ["amount_residual_currency:sum"],
+        )
+        by_currency = {}
+        for currency, partner, bucket, amount in groups:
+            rows = by_currency.setdefault(currency, {})
+            buckets = rows.setdefault(partner, dict.fromkeys((key for key, _l, _d in BUCKETS), 0.0))
+            buckets[bucket] += amount
+        return {
+            currency: sorted(
+                ((partner, buckets, sum(buckets.values())) for partner, buckets in rows.items()),
+                key=lambda row: ((row[0].display_name or "").lower(), row[0].id),
+            )
+            for currency, rows in sorted(by_currency.items(), key=lambda item: item[0].name or "")
+        }
 
     def action_export_xlsx(self):
         """Compute the aged balance and download it as an XLSX file.
@@ -324,7 +366,53 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
                 else:
                     sheet.write_number(total_row, col, 0.0, total)
             sheet.autofilter(header_row, 0, max(total_row - 1, header_row), len(columns) - 1)
+            self._xlsx_currency_sheet(workbook, labels, title, bold, header, header_num, date_format)
         return buffer.getvalue()
+
+    def _xlsx_currency_sheet(self, workbook, labels, title, bold, header, header_num, date_format):
+        """The same aged balance in each invoice's currency: a block of customers per currency,
+        each closed by its total (formulas, with their values cached for every spreadsheet)."""
+        sheet = workbook.add_worksheet(self.env._("By Currency")[:31])
+        sheet.write(0, 0, self.company_id.name, title)
+        sheet.write(1, 0, self.env._("Aged balance at"), bold)
+        sheet.write_datetime(1, 1, fields.Datetime.to_datetime(self.date), date_format)
+        header_row = 3
+        columns = [self.env._("Customer"), self.env._("Currency")]
+        columns += [labels[key] for key, _label, _last in BUCKETS] + [self.env._("Total")]
+        for col, name in enumerate(columns):
+            sheet.write(header_row, col, name, header if col < 2 else header_num)
+        sheet.freeze_panes(header_row + 1, 1)
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, 1, 10)
+        sheet.set_column(2, len(columns) - 1, 14)
+        row = header_row
+        for currency, rows in self._currency_rows().items():
+            places = currency.decimal_places
+            money = "#,##0." + "0" * places if places else "#,##0"
+            amount = workbook.add_format({"num_format": money})
+            total = workbook.add_format({"num_format": money, "bold": True, "top": 1})
+            total_label = workbook.add_format({"bold": True, "top": 1})
+            first = row + 1
+            for row, (partner, buckets, line_total) in enumerate(rows, start=first):
+                sheet.write(row, 0, partner.display_name or self.env._("No customer"))
+                sheet.write(row, 1, currency.name)
+                for col, (key, _label, _last) in enumerate(BUCKETS, start=2):
+                    sheet.write_number(row, col, currency.round(buckets[key]), amount)
+                sheet.write_number(row, len(columns) - 1, currency.round(line_total), amount)
+            row += 1
+            sheet.write(row, 0, self.env._("Total %(currency)s", currency=currency.name), total_label)
+            sheet.write(row, 1, currency.name, total_label)
+            for col in range(2, len(columns)):
+                value = (
+                    sum(r[1][BUCKETS[col - 2][0]] for r in rows)
+                    if col < len(columns) - 1
+                    else sum(r[2] for r in rows)
+                )
+                letter = xl_col_to_name(col)
+                sheet.write_formula(
+                    row, col, f"=SUM({letter}{first + 1}:{letter}{row})", total, currency.round(value)
+                )
+            row += 1
 
     def action_open_move_lines(self):
         """All the journal items of this aged balance."""

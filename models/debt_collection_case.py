@@ -127,6 +127,15 @@ class DebtCollectionCase(models.Model):
     )
 
     # court
+    court_city = fields.Char(
+        string="Court Seat",
+        compute="_compute_court_city",
+        store=True,
+        readonly=False,
+        help="City of the court whose territory covers the debtor's domicile or seat (CPC 1406): the "
+        "debtor's city by default; for a town without a court of that kind, the seat of the court "
+        "covering it (justice.fr, annuaire des juridictions).",
+    )
     court_name = fields.Char(string="Competent Court", compute="_compute_court")
     court_cerfa = fields.Char(string="Cerfa Form", compute="_compute_court")
 
@@ -207,10 +216,20 @@ class DebtCollectionCase(models.Model):
                 self.env._(" or ").join(labels[kind] for kind in group) for group in missing
             ) or False
 
-    @api.depends("partner_id.debt_is_consumer")
-    def _compute_court(self):
+    @api.depends("partner_id.commercial_partner_id.city")
+    def _compute_court_city(self):
         for case in self:
-            court = rules.competent_court(case.partner_id.commercial_partner_id.debt_is_consumer)
+            case.court_city = case.partner_id.commercial_partner_id.city or False
+
+    @api.depends("partner_id.debt_is_consumer", "partner_id.debt_is_public_body", "court_city")
+    def _compute_court(self):
+        """The court (named in French whatever the reader) and the Cerfa form of the request."""
+        today = fields.Date.context_today(self)
+        for case in self:
+            debtor = case.partner_id.commercial_partner_id
+            court = rules.competent_court(
+                debtor.debt_is_consumer, case.court_city, today, debtor_is_public=debtor.debt_is_public_body
+            )
             case.court_name = court.name
             case.court_cerfa = court.cerfa
 

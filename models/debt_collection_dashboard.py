@@ -2,19 +2,23 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
-from ..rules.analytics import add_months, countback_periods, dso_countback, week_start
+from ..rules.analytics import add_months, countback_periods, dso_countback, half_year_start
+from ..rules.forecast import week_start
+from .res_partner_payer_profile import PAYER_CLASS_SELECTION
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class DebtCollectionDashboard(models.TransientModel):
-    """The collection figures of a company; each figure opens the records behind it."""
+    """The collection figures of a company, computed when it opens; each figure opens the
+    records behind it, with the domain the figure used."""
 
     _name = "debt.collection.dashboard"
     _description = "Collection Dashboard"
     _check_company_auto = True
+    _rec_name = "name"
 
     company_id = fields.Many2one(
         "res.company",
@@ -31,6 +35,7 @@ class DebtCollectionDashboard(models.TransientModel):
         help="First day of the sales the DSO counts back through.",
     )
     today = fields.Date(compute="_compute_figures")
+    name = fields.Char(compute="_compute_name")
     dso = fields.Float(string="DSO (days)", digits=(16, 1), compute="_compute_figures")
     amount_receivable = fields.Monetary(string="Receivable at Date", compute="_compute_figures")
     amount_sales = fields.Monetary(string="Sales of the Period", compute="_compute_figures")
@@ -40,8 +45,32 @@ class DebtCollectionDashboard(models.TransientModel):
     share_over_90 = fields.Float(string="Share over 90 Days", compute="_compute_figures")
     dispute_count = fields.Integer(string="Open Disputes", compute="_compute_figures")
     promise_week_count = fields.Integer(string="Promises Due This Week", compute="_compute_figures")
-    forecast_id = fields.Many2one("debt.collection.forecast", compute="_compute_figures")
-    forecast_4_weeks = fields.Monetary(string="Cash-in Next 4 Weeks", compute="_compute_figures")
+    forecast_4_weeks = fields.Monetary(
+        string="Cash-in Next 4 Weeks",
+        compute="_compute_forecast",
+        help="Computed now from the open receivable: the cash-in forecast of this week and the three after.",
+    )
+    forecast_error = fields.Float(string="Forecast Error (8 Weeks)", compute="_compute_forecast")
+    forecast_bias = fields.Float(string="Forecast Bias (8 Weeks)", compute="_compute_forecast")
+    forecast_measured = fields.Boolean(compute="_compute_forecast")
+    class_a_count = fields.Integer(string="Class A", compute="_compute_classes")
+    class_a_amount = fields.Monetary(string="Class A Receivable", compute="_compute_classes")
+    class_b_count = fields.Integer(string="Class B", compute="_compute_classes")
+    class_b_amount = fields.Monetary(string="Class B Receivable", compute="_compute_classes")
+    class_c_count = fields.Integer(string="Class C", compute="_compute_classes")
+    class_c_amount = fields.Monetary(string="Class C Receivable", compute="_compute_classes")
+    class_d_count = fields.Integer(string="Class D", compute="_compute_classes")
+    class_d_amount = fields.Monetary(string="Class D Receivable", compute="_compute_classes")
+    failed_count = fields.Integer(
+        string="Failed Communications", compute="_compute_figures", help="Collection events in error."
+    )
+    missing_rate_count = fields.Integer(
+        string="Missing Rates",
+        compute="_compute_figures",
+        help="Rates of the current half-year with no row yet (ECB refinancing rate, legal interest "
+        "rate): the late-payment interest uses the latest known one meanwhile.",
+    )
+    missing_rates = fields.Char(string="Rates Missing", compute="_compute_figures")
     dso_line_ids = fields.One2many("debt.collection.dashboard.dso", "dashboard_id", readonly=True)
 
     # ------------------------------------------------------------------ domains (figures and drill-downs)
@@ -78,6 +107,13 @@ class DebtCollectionDashboard(models.TransientModel):
             ("debt_promise_date", "<=", monday + timedelta(days=6)),
         ]
 
+    def _failed_domain(self):
+        """The collection events whose communication did not go out."""
+        return [("company_id", "=", self.company_id.id), ("state", "=", "error")]
+
+    def _class_domain(self, klass):
+        return [("company_id", "=", self.company_id.id), ("payer_class", "=", klass)]
+
     def _sales_domain(self):
         return [
             ("company_id", "=", self.company_id.id),
@@ -112,15 +148,69 @@ class DebtCollectionDashboard(models.TransientModel):
             board.share_over_90 = board.amount_over_90 / board.amount_open if board.amount_open > 0 else 0.0
             board.dispute_count = AccountMove.search_count(board._dispute_domain())
             board.promise_week_count = AccountMove.search_count(board._promise_week_domain())
-            forecast = self.env["debt.collection.forecast"]._latest(board.company_id)
-            board.forecast_id = forecast
-            board.forecast_4_weeks = (
-                self.env["debt.collection.forecast.line"]._read_group(
-                    [("forecast_id", "=", forecast.id), ("week", "<", 4)], [], ["amount:sum"]
-                )[0][0]
-                if forecast
-                else 0.0
+            board.failed_count = self.env["debt.collection.event"].search_count(board._failed_domain())
+            missing = board._missing_rates()
+            board.missing_rate_count = len(missing)
+            board.missing_rates = ", ".join(missing) or False
+
+    @api.depends("company_id")
+    @api.depends_context("tz")
+    def _compute_name(self):
+        for board in self:
+            board.name = self.env._(
+                "%(company)s on %(date)s",
+                company=board.company_id.name or "",
+                date=format_date(self.env, fields.Date.context_today(board)),
             )
+
+    @api.depends("company_id")
+    @api.depends_context("tz")
+    def _compute_forecast(self):
+        """The 4-week figure from the open receivable now, and the error of the last 8 weeks."""
+        Forecast = self.env["debt.collection.forecast"]
+        for board in self:
+            today = fields.Date.context_today(board)
+            if not board.company_id:
+                board.update({"forecast_4_weeks": 0.0, "forecast_error": 0.0, "forecast_bias": 0.0})
+                board.forecast_measured = False
+                continue
+            board.forecast_4_weeks = Forecast.with_company(board.company_id)._near_total(
+                board.company_id, today
+            )
+            measured = Forecast._accuracy(board.company_id, today)
+            board.forecast_measured = bool(measured)
+            board.forecast_error, board.forecast_bias = measured or (0.0, 0.0)
+
+    @api.depends("company_id")
+    def _compute_classes(self):
+        """Customers of each payer class in the company, and what they owe (net)."""
+        Profile = self.env["debt.collection.payer.profile"]
+        for board in self:
+            groups = {
+                klass: (count, amount)
+                for klass, count, amount in Profile._read_group(
+                    [("company_id", "=", board.company_id.id)],
+                    ["payer_class"],
+                    ["__count", "amount_open:sum"],
+                )
+            }
+            for klass, _label in PAYER_CLASS_SELECTION:
+                count, amount = groups.get(klass, (0, 0.0))
+                board[f"class_{klass.lower()}_count"] = count
+                board[f"class_{klass.lower()}_amount"] = amount
+
+    def _missing_rates(self):
+        """Labels of the rates of the current half-year that have no row: the ECB refinancing
+        rate (kinds ``ecb...``) and the legal interest rate (kinds ``legal...``)."""
+        start = half_year_start(fields.Date.context_today(self))
+        kinds = {
+            row["kind"]
+            for row in self.env["debt.collection.rate"].search_read([("date_from", "=", start)], ["kind"])
+        }
+        labels = {"ecb": self.env._("ECB refinancing rate"), "legal": self.env._("legal interest rate")}
+        return [
+            label for prefix, label in labels.items() if not any(kind.startswith(prefix) for kind in kinds)
+        ]
 
     def _dso_figures(self):
         """``((receivable, sales, dso), {partner_id: (receivable, sales, dso)})``: the company's
@@ -204,10 +294,47 @@ class DebtCollectionDashboard(models.TransientModel):
         return self._open(self.env._("Promises Due This Week"), "account.move", self._promise_week_domain())
 
     def action_open_forecast(self):
+        """Today's forecast (taken now), its lines by week for the next 4 weeks."""
         self.ensure_one()
-        if not self.forecast_id:
-            return self.env["debt.collection.forecast"].with_company(self.company_id).action_open_current()
-        return self.forecast_id.action_open_lines([("week", "<", 4)])
+        Forecast = self.env["debt.collection.forecast"].with_company(self.company_id)
+        return Forecast._take_snapshot(self.company_id).action_open_near()
+
+    def action_open_forecast_accuracy(self):
+        self.ensure_one()
+        return self.env["debt.collection.forecast.actual"]._action_open_accuracy(
+            self.company_id, fields.Date.context_today(self)
+        )
+
+    def action_open_failed(self):
+        self.ensure_one()
+        return self._open(self.env._("Failed Communications"), "debt.collection.event", self._failed_domain())
+
+    def action_open_rates(self):
+        self.ensure_one()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "account_debt_collection.action_debt_collection_rate"
+        )
+
+    def _open_class(self, klass):
+        self.ensure_one()
+        return self._open(
+            self.env._("Payer Class %(class)s", **{"class": klass}),
+            "debt.collection.payer.profile",
+            self._class_domain(klass),
+            views="list,pivot",
+        )
+
+    def action_open_class_a(self):
+        return self._open_class("A")
+
+    def action_open_class_b(self):
+        return self._open_class("B")
+
+    def action_open_class_c(self):
+        return self._open_class("C")
+
+    def action_open_class_d(self):
+        return self._open_class("D")
 
     def action_open_dso_by_partner(self):
         """The DSO of each customer over the same period."""

@@ -1,21 +1,39 @@
+import io
+import re
+from collections import OrderedDict
+
 import lxml.html
+from reportlab.pdfgen import canvas
 
 from odoo import models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 #: the reports whose documents carry the company's letterhead in their body with an unpatched Qt:
-#: what is posted to customers, dunning letters and statements of account
+#: what is posted to customers (dunning letters, statements of account) and what is filed with a
+#: court or handed to an agency (a case's request and summary), each with its text layer
 LETTER_REPORTS = (
     "account_debt_collection.report_debt_letter",
     "account_debt_collection.report_debt_statement",
+    "account_debt_collection.report_case_court",
+    "account_debt_collection.report_case_court_copy",
+    "account_debt_collection.report_case_summary",
 )
 
 #: page margins (mm) once the letterhead is in the body: it no longer needs the header's room
 INLINE_MARGIN_MM = 10
+#: where the page numbers of a letter of several pages are drawn (points from the bottom right)
+PAGE_NUMBER_OFFSET = (28, 14)
 
 _HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _PAGE_NUMBERS = ".//span[contains(concat(' ', normalize-space(@class), ' '), ' topage ')]"
 _HEADINGS = ".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"
+#: the last block of a letter that must stay on one page (its closing): the footer joins it
+_KEEP_TOGETHER = ".//*[contains(concat(' ', normalize-space(@class), ' '), ' o_debt_keep ')]"
+#: the first page of each document is marked with its record's id, in 1px white text: an
+#: unpatched Qt writes no outline, by which Odoo would split the PDF per record
+_MARKER = "#DL{}#"
+_MARKER_RE = re.compile(r"#DL(\d+)#")
 
 #: Each letter from a new page, in an installed font: an unpatched Qt draws the glyphs of web
 #: fonts (the report's Lato or the company's font, from ``@font-face``) as vector outlines, text
@@ -24,6 +42,7 @@ _HEADINGS = ".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"
 _LETTER_STYLE = """
 .o_debt_letter { position: relative; } /* a layout's absolute ornaments stay on their letter */
 .o_debt_letter + .o_debt_letter { page-break-before: always; }
+.o_debt_letter_marker { font-size: 1px; line-height: 1px; color: #fff; height: 1px; overflow: hidden; }
 .o_debt_letter, .o_debt_letter .header, .o_debt_letter .article, .o_debt_letter .footer {
     font-family: "Liberation Sans", "DejaVu Sans", Arial, Helvetica, sans-serif !important;
 }
@@ -32,6 +51,29 @@ _LETTER_STYLE = """
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """Letters with an unpatched Qt: one stream per letter, its pages numbered.
+
+        wkhtmltopdf then writes no outline, by which Odoo splits the PDF of several letters
+        of more than one page each: the PDF is split here by the mark each letter carries on
+        its first page (see ``_merge_bodies``). It draws no footer either (``_prepare_html``),
+        so no "page 1 / 2": each letter of several pages gets its numbers on the PDF itself.
+        """
+        streams = super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        if _wkhtml().is_patched_qt or self._get_report(report_ref).report_name not in LETTER_REPORTS:
+            return streams
+        if set(streams) == {False} and res_ids and len(res_ids) > 1 and len(set(res_ids)) == len(res_ids):
+            letters = _split_letters(streams[False]["stream"].getvalue(), res_ids)
+            if letters:
+                streams = OrderedDict(
+                    (res_id, {"stream": io.BytesIO(content), "attachment": None})
+                    for res_id, content in letters.items()
+                )
+        for res_id, stream_data in streams.items():
+            if res_id and stream_data.get("stream") and not stream_data.get("attachment"):
+                stream_data["stream"] = io.BytesIO(_number_pages(stream_data["stream"].getvalue()))
+        return streams
 
     def _prepare_html(self, html, report_model=False):
         """Letters and statements with an unpatched Qt: the letterhead in the body, one document.
@@ -66,7 +108,7 @@ class IrActionsReport(models.Model):
             for heading in part.xpath(_HEADINGS):
                 heading.set("class", f"{heading.tag} {heading.get('class') or ''}".strip())
                 heading.tag = "div"
-        merged = _merge_bodies(bodies, headers, footers)
+        merged = _merge_bodies(bodies, res_ids, headers, footers)
         paperformat_args = dict(
             paperformat_args,
             **{"data-report-margin-top": INLINE_MARGIN_MM, "data-report-margin-bottom": INLINE_MARGIN_MM},
@@ -86,8 +128,11 @@ def _layout_parts(document, container_id):
     return list(container[0]) if container else []
 
 
-def _merge_bodies(bodies, headers, footers):
-    """One HTML document: each body's content framed by its header and footer, one per page."""
+def _merge_bodies(bodies, res_ids, headers, footers):
+    """One HTML document: each body's content framed by its header and footer, one per page.
+
+    Each document starts with the mark of its record (``_MARKER``), to split the PDF by.
+    """
     skeleton = _parse(bodies[0])
     target = skeleton.body
     for child in list(target):
@@ -95,10 +140,65 @@ def _merge_bodies(bodies, headers, footers):
     style = lxml.html.Element("style")
     style.text = _LETTER_STYLE
     skeleton.head.append(style)
-    for body, header, footer in zip(bodies, headers, footers, strict=True):
+    for body, res_id, header, footer in zip(bodies, res_ids, headers, footers, strict=True):
         letter = lxml.html.Element("div", {"class": "o_debt_letter"})
+        if res_id:
+            marker = lxml.html.Element("div", {"class": "o_debt_letter_marker"})
+            marker.text = _MARKER.format(res_id)
+            letter.append(marker)
         letter.append(header)
         letter.extend(list(_parse(body).body))
-        letter.append(footer)
+        # the footer stays with the letter's closing: alone, it would make a page of its own
+        closing = letter.xpath(_KEEP_TOGETHER)
+        (closing[-1] if closing else letter).append(footer)
         target.append(letter)
     return lxml.html.tostring(skeleton, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _split_letters(pdf, res_ids):
+    """``{res_id: pdf}`` of a PDF of several documents, cut at their marks; None if they do not match."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    starts = []
+    for index in range(reader.getNumPages()):
+        marks = _MARKER_RE.findall(reader.getPage(index).extract_text() or "")
+        starts += [(index, int(mark)) for mark in marks]
+    if [res_id for _index, res_id in starts] != list(res_ids) or starts[0][0] != 0:
+        return None
+    letters = {}
+    ends = [index for index, _res_id in starts[1:]] + [reader.getNumPages()]
+    for (first, res_id), end in zip(starts, ends, strict=True):
+        writer = PdfFileWriter()
+        for index in range(first, end):
+            writer.addPage(reader.getPage(index))
+        output = io.BytesIO()
+        writer.write(output)
+        letters[res_id] = output.getvalue()
+    return letters
+
+
+def _number_pages(pdf):
+    """``pdf`` (one letter) with "page n / total" at the foot of each page, if it has several."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    count = reader.getNumPages()
+    if count < 2:
+        return pdf
+    stamps = io.BytesIO()
+    drawing = canvas.Canvas(stamps)
+    for index in range(count):
+        box = reader.getPage(index).mediaBox
+        width = float(box.getWidth())
+        drawing.setPageSize((width, float(box.getHeight())))
+        drawing.setFont("Helvetica", 8)
+        right, bottom = PAGE_NUMBER_OFFSET
+        drawing.drawRightString(width - right, bottom, f"page {index + 1} / {count}")
+        drawing.showPage()
+    drawing.save()
+    stamp_reader = PdfFileReader(stamps, strict=False)
+    writer = PdfFileWriter()
+    for index in range(count):
+        page = reader.getPage(index)
+        page.mergePage(stamp_reader.getPage(index))
+        writer.addPage(page)
+    result = io.BytesIO()
+    writer.write(result)
+    return result.getvalue()

@@ -1,7 +1,25 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..rules.legal import LEGAL_OTHER, RateBelowLegalFloor, RateNotFound, check_contractual_rate
+from ..rules.legal import (
+    CONSUMER,
+    LEGAL_OTHER,
+    PROFESSIONAL,
+    PUBLIC,
+    RateBelowLegalFloor,
+    check_contractual_rate,
+)
+from ..rules.penalties import Terms
+
+#: Where a French chart (Plan comptable général) books penalties, most precise code first:
+#: 763100 "Revenus des créances commerciales" for the interest (financial income), 758100
+#: "Dédits et pénalités perçus sur achats et ventes" for the indemnity (other operating income).
+FRENCH_PENALTY_ACCOUNT_CODES = {
+    "interest": ("7631", "763"),
+    "indemnity": ("7581", "758"),
+}
 
 
 class ResCompany(models.Model):
@@ -17,39 +35,83 @@ class ResCompany(models.Model):
         digits=(5, 2),
         help="Annual rate of the late-payment penalties stated in your terms of sale. Leave 0 "
         "to apply the legal default: the ECB refinancing rate plus 10 points. It may not be "
-        "below 3 times the legal interest rate.",
+        "below 3 times the legal interest rate; in a half-year where it is, that floor applies.",
     )
-
+    debt_creditor_is_private = fields.Boolean(
+        string="Creditor Is a Private Person",
+        help="Tick only if the company is a private person not acting for professional needs: "
+        "consumers then owe the higher legal interest rate of such creditors (Code monétaire "
+        "et financier L313-2). A company never is.",
+    )
     debt_dispute_escalation_days = fields.Integer(
         string="Escalate Disputes After (days)",
         default=30,
         help="An open dispute older than this comes back to the collection managers.",
     )
+    debt_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Late Interest Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the late interest lines of penalty invoices. Empty: 763100 "
+        "(Revenus des créances commerciales) on a French chart, else the journal's account.",
+    )
+    debt_indemnity_account_id = fields.Many2one(
+        "account.account",
+        string="Recovery Indemnity Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the 40 EUR indemnity lines of penalty invoices. Empty: 758100 "
+        "(Dédits et pénalités perçus) on a French chart, else the journal's account.",
+    )
+    debt_signatory_id = fields.Many2one(
+        "res.users",
+        string="Letters Signed By",
+        help="Signs the reminders and formal notices; their contact details are the letters'.",
+    )
+    debt_signatory_function = fields.Char(
+        string="Signatory's Function", translate=True, help="Printed under the name, e.g. Credit Manager."
+    )
+    debt_email_from = fields.Char(
+        string="Collection Emails From",
+        help="Sender of the collection emails, e.g. Recouvrement <recouvrement@example.com>. "
+        "Empty: the company's email address.",
+    )
+    debt_share_capital = fields.Monetary(
+        string="Share Capital", currency_field="currency_id", help="Printed on the letters (capital social)."
+    )
+    debt_trade_register_city = fields.Char(
+        string="Trade Register (RCS) City",
+        help="City of the commercial court registry where the company is registered: RCS Lyon 443 061 841.",
+    )
 
     @api.constrains("debt_late_interest_rate")
     def _check_debt_late_interest_rate(self):
-        """A contractual rate may not be below 3 times the legal interest rate (L441-10 II)."""
+        """A contractual rate may not be below 3 times today's legal interest rate (L441-10 II).
+
+        Checked when set; for an earlier half-year with a higher floor, the penalties apply
+        that floor instead (``rules.legal``).
+        """
         companies = self.filtered("debt_late_interest_rate")
         if not companies:
             return
-        table = self.env["debt.collection.rate"]._rate_table()
-        today = fields.Date.context_today(self)
+        Rate = self.env["debt.collection.rate"]
+        legal = Rate._rate_table().find(LEGAL_OTHER, fields.Date.context_today(self))
+        if legal is None:
+            raise ValidationError(
+                self.env._("Add the legal interest rate in force to check the contractual rate.")
+            )
         for company in companies:
             try:
-                legal = table.lookup(LEGAL_OTHER, today)
                 check_contractual_rate(company.debt_late_interest_rate, legal.rate)
-            except RateNotFound as error:
-                raise ValidationError(
-                    self.env._("Add the legal interest rate in force to check the contractual rate.")
-                ) from error
             except RateBelowLegalFloor as error:
                 raise ValidationError(
                     self.env._(
-                        "The contractual late-payment rate %(rate)s %% is below the legal floor of "
-                        "%(floor)s %% (3 times the legal interest rate of %(legal)s %%).",
-                        rate=f"{error.rate:.2f}",
-                        floor=f"{error.floor:.2f}",
-                        legal=f"{error.legal_rate:.2f}",
+                        "The contractual late-payment rate %(rate)s is below the legal floor of %(floor)s "
+                        "(3 times the legal interest rate of %(legal)s).",
+                        rate=Rate._format_rate(error.rate),
+                        floor=Rate._format_rate(error.floor),
+                        legal=Rate._format_rate(error.legal_rate),
                     )
                 ) from error
 
@@ -78,6 +140,46 @@ class ResCompany(models.Model):
                 for company in self - has_default
             ]
         )
+
+    # ------------------------------------------------------------------ late-payment penalties
+
+    def _debt_penalty_terms(self, partner):
+        """The late-payment terms between this company and ``partner`` (a commercial partner)."""
+        self.ensure_one()
+        if partner.debt_is_public_body:
+            debtor = PUBLIC
+        elif partner.debt_is_consumer:
+            debtor = CONSUMER
+        else:
+            debtor = PROFESSIONAL
+        rate = self.debt_late_interest_rate
+        return Terms(debtor, Decimal(str(rate)) if rate else None, self.debt_creditor_is_private)
+
+    def _debt_penalty_accounts(self):
+        """``{"interest": account, "indemnity": account}`` of penalty invoice lines (maybe empty).
+
+        The accounts chosen in the settings, else on a French chart the first account of the
+        763 / 758 families (``FRENCH_PENALTY_ACCOUNT_CODES``).
+        """
+        self.ensure_one()
+        chosen = {"interest": self.debt_interest_account_id, "indemnity": self.debt_indemnity_account_id}
+        if all(chosen.values()) or self.account_fiscal_country_id.code != "FR":
+            return chosen
+        Account = self.env["account.account"].with_company(self)
+        for kind, prefixes in FRENCH_PENALTY_ACCOUNT_CODES.items():
+            for prefix in prefixes:
+                if chosen[kind]:
+                    break
+                chosen[kind] = Account.search(
+                    [
+                        *Account._check_company_domain(self),
+                        ("code", "=like", f"{prefix}%"),
+                        ("active", "=", True),
+                    ],
+                    order="code",
+                    limit=1,
+                )
+        return chosen
 
 
 def _default_steps(env, templates):

@@ -29,8 +29,16 @@ class ResPartner(models.Model):
         compute="_compute_debt_is_consumer",
         store=True,
         readonly=False,
-        help="A private person: no 40 EUR indemnity, interest only from the formal notice, "
-        "2-year limitation. Defaults to individuals that belong to no company.",
+        help="A consumer owes no 40 EUR indemnity, interest only from a formal notice, and has a "
+        "2-year limitation. Set by default on an individual (not a company) with no SIREN/SIRET "
+        "(Company ID) and no VAT number, that is not a public body: a sole trader with a SIRET is a "
+        "professional. You may change it.",
+    )
+    debt_is_public_body = fields.Boolean(
+        string="Public Body",
+        help="The State, a local authority or a public establishment buying under a public contract: "
+        "late interest at the ECB rate plus 8 points, 40 EUR indemnity, 30-day payment term "
+        "(Code de la commande publique L2192-13, R2192-31, D2192-35, R2192-10).",
     )
     debt_level = fields.Integer(
         string="Dunning Level",
@@ -120,10 +128,17 @@ class ResPartner(models.Model):
         action["context"] = {}
         return action
 
-    @api.depends("is_company", "parent_id")
+    @api.depends("is_company", "parent_id", "company_registry", "vat", "debt_is_public_body")
     def _compute_debt_is_consumer(self):
+        """A consumer: an individual with no SIREN/SIRET nor VAT number, on its own, not a public body."""
         for partner in self:
-            partner.debt_is_consumer = not partner.is_company and not partner.parent_id
+            partner.debt_is_consumer = not (
+                partner.is_company
+                or partner.parent_id
+                or partner.company_registry
+                or partner.vat
+                or partner.debt_is_public_body
+            )
 
     @api.depends("phone", "country_id")
     def _compute_debt_phone_e164(self):

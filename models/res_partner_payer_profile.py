@@ -15,6 +15,17 @@ PAYER_CLASS_SELECTION = [
 PROFILE_MONTHS_PARAM = "account_debt_collection.payer_profile_months"
 DEFAULT_PROFILE_MONTHS = 6
 
+#: The company-dependent fields of a payer profile, and the values of the refresh that fill them.
+PROFILE_VALUES = (
+    ("debt_avg_days_late", "avg_days"),
+    ("debt_on_time_ratio", "on_time"),
+    ("debt_late_count", "late_count"),
+    ("debt_broken_promise_count", "broken_count"),
+    ("debt_dispute_count", "dispute_count"),
+    ("debt_payer_class", "payer_class"),
+    ("debt_profile_date", "profile_date"),
+)
+
 #: Who sees the outstanding (Odoo's ``credit``) and so the risk alerts.
 RISK_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 
@@ -25,31 +36,37 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # ------------------------------------------------------------------ payer profile
-    # Written by one set-based UPDATE (see _debt_refresh_payer_profiles), never row by row.
+    # One per company (a customer shared by two companies pays each its own way), written by
+    # one set-based UPDATE of the companies' values (see _debt_refresh_payer_profiles).
     debt_avg_days_late = fields.Float(
         string="Average Days Late",
         digits=(16, 1),
         readonly=True,
-        help="Days late of the customer's invoices, weighted by amount, over the rolling window: "
-        "invoices paid in the window (payment date minus due date) and invoices still open and "
-        "overdue (today minus due date).",
+        company_dependent=True,
+        help="Days late of the customer's invoices in this company, weighted by amount, over the "
+        "rolling window: invoices paid in the window (payment date minus due date) and invoices "
+        "still open and overdue (today minus due date), net of the customer's open credits.",
     )
     debt_on_time_ratio = fields.Float(
         string="Paid on Time",
         readonly=True,
+        company_dependent=True,
         help="Share of the invoices of the window paid by their due date.",
     )
-    debt_late_count = fields.Integer(string="Late Invoices", readonly=True)
-    debt_broken_promise_count = fields.Integer(string="Broken Promises", readonly=True)
-    debt_dispute_count = fields.Integer(string="Disputes", readonly=True)
+    debt_late_count = fields.Integer(string="Late Invoices", readonly=True, company_dependent=True)
+    debt_broken_promise_count = fields.Integer(
+        string="Broken Promises", readonly=True, company_dependent=True
+    )
+    debt_dispute_count = fields.Integer(string="Disputes", readonly=True, company_dependent=True)
     debt_payer_class = fields.Selection(
         PAYER_CLASS_SELECTION,
         string="Payer Class",
         readonly=True,
+        company_dependent=True,
         index="btree_not_null",
         help="A: at most 30 days late on average, B: 60, C: 90, D: more. Empty: no history.",
     )
-    debt_profile_date = fields.Date(string="Profile Refreshed On", readonly=True)
+    debt_profile_date = fields.Date(string="Profile Refreshed On", readonly=True, company_dependent=True)
 
     # ------------------------------------------------------------------ credit insurance
     debt_insurer_id = fields.Many2one(
@@ -142,24 +159,58 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_payer_items_query(self, start, today):
-        """``(partner_id, amount, days_late)`` of the invoices a payer profile weighs.
+        """``(partner_id, company_id, amount, days_late)`` of the invoices a payer profile weighs.
 
         Invoices paid between ``start`` and ``today`` (the delay trend's rows), and invoices
-        still open and overdue on ``today``, late by ``today - due date`` so far.
+        still open and overdue on ``today``, late by ``today - due date`` so far. The open
+        credits of the customer in the company (credit notes, payments not matched yet) cover
+        its open invoices oldest due date first (``rules.analytics.net_open_amounts``): an
+        invoice they cover entirely is left out, one they cover in part weighs its amount less
+        what they cover.
         """
         trend = self.env["debt.collection.delay.trend"]
         return SQL(
             """
-            SELECT t.partner_id, t.amount, t.days_late
+            WITH credits AS (
+                SELECT COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
+                       aml.company_id, -SUM(aml.amount_residual) AS credit
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+             LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual < 0
+                 GROUP BY 1, 2
+            ),
+            open_invoices AS (
+                SELECT move.commercial_partner_id AS partner_id, move.company_id,
+                       move.invoice_date_due AS due, move.amount_total_signed AS amount,
+                       move.amount_residual_signed AS residual,
+                       SUM(move.amount_residual_signed) OVER (
+                           PARTITION BY move.commercial_partner_id, move.company_id
+                           ORDER BY move.invoice_date_due, move.id
+                       ) AS running
+                  FROM account_move move
+                 WHERE move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND move.invoice_date_due IS NOT NULL
+            ),
+            netted AS (
+                SELECT o.partner_id, o.company_id, o.due, o.amount, o.residual,
+                       LEAST(o.residual, GREATEST(o.running - COALESCE(c.credit, 0), 0)) AS net
+                  FROM open_invoices o
+             LEFT JOIN credits c ON c.partner_id = o.partner_id AND c.company_id = o.company_id
+            )
+            SELECT t.partner_id, t.company_id, t.amount, t.days_late
               FROM (%(trend)s) t
              WHERE t.payment_date BETWEEN %(start)s AND %(today)s
             UNION ALL
-            SELECT move.commercial_partner_id, move.amount_total_signed, %(today)s - move.invoice_date_due
-              FROM account_move move
-             WHERE move.move_type = 'out_invoice'
-               AND move.state = 'posted'
-               AND move.payment_state IN ('not_paid', 'partial')
-               AND move.invoice_date_due < %(today)s
+            SELECT n.partner_id, n.company_id, n.amount - (n.residual - n.net), %(today)s - n.due
+              FROM netted n
+             WHERE n.due < %(today)s
+               AND n.net > 0
             """,
             trend=trend._table_query,
             start=start,
@@ -168,17 +219,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_broken_promise_counts_query(self, start, today):
-        """``(partner_id, count)`` of promises found broken in the window; None if not tracked.
-
-        Read from the collection events (outcome "Promise Broken"), which analytics read.
-        """
+        """``(partner_id, company_id, count)`` of promises found broken in the window; None if
+        not tracked. Read from the collection events (outcome "Promise Broken")."""
         if "outcome" not in self.env["debt.collection.event"]._fields:
             return None
         return SQL(
             """
-            SELECT partner_id, COUNT(*) FROM debt_collection_event
+            SELECT partner_id, company_id, COUNT(*) FROM debt_collection_event
              WHERE outcome = 'promise_broken' AND date BETWEEN %s AND %s
-             GROUP BY partner_id
+             GROUP BY partner_id, company_id
             """,
             start,
             today,
@@ -186,14 +235,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_dispute_counts_query(self, start, today):
-        """``(partner_id, count)`` of disputes raised in the window; None if not tracked."""
+        """``(partner_id, company_id, count)`` of disputes raised in the window; None if not
+        tracked."""
         if "debt.collection.dispute" not in self.env:
             return None
         return SQL(
             """
-            SELECT partner_id, COUNT(*) FROM debt_collection_dispute
+            SELECT partner_id, company_id, COUNT(*) FROM debt_collection_dispute
              WHERE date BETWEEN %s AND %s
-             GROUP BY partner_id
+             GROUP BY partner_id, company_id
             """,
             start,
             today,
@@ -201,13 +251,16 @@ class ResPartner(models.Model):
 
     @api.model
     def _debt_refresh_payer_profiles(self, today=None):
-        """Refresh every payer profile in one ``UPDATE ... FROM (SELECT ... GROUP BY partner)``.
+        """Refresh every payer profile, of every company, in one ``UPDATE``.
 
-        The arithmetic is ``rules.analytics.weighted_days_late``, ``on_time_ratio`` and
-        ``payer_class``. Customers profiled before and with nothing left in the window are
-        reset. Invoices read their class from their customer: none is written, and when a
-        scenario depends on the class, the open invoices of the reclassified customers are
-        rescheduled. Returns the number of customers written.
+        The profiles are computed per customer and company (``GROUP BY partner, company``) and
+        written as the companies' values of the company-dependent fields, merged into what
+        other companies hold. The arithmetic is ``rules.analytics.weighted_days_late``,
+        ``on_time_ratio`` and ``payer_class``. A customer profiled before in a company and with
+        nothing left in the window there is reset. Invoices read their class from their
+        customer: none is written, and when a scenario depends on the class, the open invoices
+        of the reclassified customers are rescheduled in those companies. Returns the number
+        of profiles (customer and company) written.
         """
         today = today or fields.Date.context_today(self)
         start = window_start(today, self._debt_profile_months())
@@ -221,89 +274,109 @@ class ResPartner(models.Model):
                 for klass, limit in PAYER_CLASSES
             ),
         )
-        counts = []
-        for alias, query in (
-            ("broken", self._debt_broken_promise_counts_query(start, today)),
-            ("disputes", self._debt_dispute_counts_query(start, today)),
-        ):
-            counts.append((alias, query or SQL("SELECT NULL::int AS partner_id, 0 AS count WHERE FALSE")))
+        none = SQL("SELECT NULL::int AS partner_id, NULL::int AS company_id, 0 AS count WHERE FALSE")
         self.env.cr.execute(
             SQL(
                 """
                 WITH items AS (%(items)s),
                 stats AS (
-                    SELECT partner_id,
+                    SELECT partner_id, company_id,
                            SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS avg_days,
                            COUNT(*) FILTER (WHERE days_late <= 0)::float / COUNT(*) AS on_time,
                            COUNT(*) FILTER (WHERE days_late > 0) AS late_count
                       FROM items
                      WHERE partner_id IS NOT NULL
-                     GROUP BY partner_id
+                     GROUP BY partner_id, company_id
                 ),
                 broken AS (%(broken)s),
                 disputes AS (%(disputes)s),
+                previous AS (
+                    SELECT p.id AS partner_id, company_key::int AS company_id,
+                           p.debt_payer_class ->> company_key AS previous_class
+                      FROM res_partner p
+                CROSS JOIN LATERAL jsonb_object_keys(p.debt_profile_date) AS company_key
+                     WHERE p.debt_profile_date IS NOT NULL
+                ),
+                pairs AS (
+                    SELECT partner_id, company_id FROM stats
+                    UNION SELECT partner_id, company_id FROM broken
+                    UNION SELECT partner_id, company_id FROM disputes
+                    UNION SELECT partner_id, company_id FROM previous
+                ),
                 profile AS (
-                    SELECT p.id,
-                           p.debt_payer_class AS previous_class,
-                           s.avg_days,
-                           s.on_time,
+                    SELECT pairs.partner_id, pairs.company_id::text AS company_key,
+                           s.avg_days, s.on_time,
                            COALESCE(s.late_count, 0) AS late_count,
                            COALESCE(b.count, 0) AS broken_count,
                            COALESCE(d.count, 0) AS dispute_count,
-                           CASE WHEN s.avg_days IS NULL THEN NULL ELSE %(class_case)s END AS payer_class
-                      FROM res_partner p
-                 LEFT JOIN stats s ON s.partner_id = p.id
-                 LEFT JOIN broken b ON b.partner_id = p.id
-                 LEFT JOIN disputes d ON d.partner_id = p.id
-                     WHERE s.partner_id IS NOT NULL OR b.partner_id IS NOT NULL
-                        OR d.partner_id IS NOT NULL OR p.debt_profile_date IS NOT NULL
+                           CASE WHEN s.avg_days IS NULL THEN NULL ELSE %(class_case)s END AS payer_class,
+                           prev.previous_class
+                      FROM pairs
+                 LEFT JOIN stats s USING (partner_id, company_id)
+                 LEFT JOIN broken b USING (partner_id, company_id)
+                 LEFT JOIN disputes d USING (partner_id, company_id)
+                 LEFT JOIN previous prev USING (partner_id, company_id)
+                     WHERE pairs.partner_id IS NOT NULL AND pairs.company_id IS NOT NULL
+                ),
+                merged AS (
+                    SELECT partner_id,
+                           ARRAY_AGG(company_key) AS company_keys,
+                           ARRAY_AGG(company_key::int) FILTER (
+                               WHERE payer_class IS DISTINCT FROM previous_class
+                           ) AS reclassified,
+                           JSONB_STRIP_NULLS(JSONB_OBJECT_AGG(company_key, avg_days)) AS avg_days,
+                           JSONB_STRIP_NULLS(JSONB_OBJECT_AGG(company_key, on_time)) AS on_time,
+                           JSONB_OBJECT_AGG(company_key, late_count) AS late_count,
+                           JSONB_OBJECT_AGG(company_key, broken_count) AS broken_count,
+                           JSONB_OBJECT_AGG(company_key, dispute_count) AS dispute_count,
+                           JSONB_STRIP_NULLS(JSONB_OBJECT_AGG(company_key, payer_class)) AS payer_class,
+                           JSONB_OBJECT_AGG(company_key, %(today)s::date) AS profile_date
+                      FROM profile
+                     GROUP BY partner_id
                 )
                 UPDATE res_partner p
-                   SET debt_avg_days_late = profile.avg_days,
-                       debt_on_time_ratio = profile.on_time,
-                       debt_late_count = profile.late_count,
-                       debt_broken_promise_count = profile.broken_count,
-                       debt_dispute_count = profile.dispute_count,
-                       debt_payer_class = profile.payer_class,
-                       debt_profile_date = %(today)s
-                  FROM profile
-                 WHERE p.id = profile.id
-             RETURNING p.id, profile.payer_class IS DISTINCT FROM profile.previous_class
+                   SET %(assignments)s
+                  FROM merged m
+                 WHERE p.id = m.partner_id
+             RETURNING p.id, CARDINALITY(m.company_keys), m.reclassified
                 """,
+                assignments=SQL(", ").join(
+                    SQL(
+                        "%(column)s = (COALESCE(p.%(column)s, '{}') - m.company_keys) || m.%(value)s",
+                        column=SQL.identifier(column),
+                        value=SQL.identifier(value),
+                    )
+                    for column, value in PROFILE_VALUES
+                ),
                 items=self._debt_payer_items_query(start, today),
-                broken=counts[0][1],
-                disputes=counts[1][1],
+                broken=self._debt_broken_promise_counts_query(start, today) or none,
+                disputes=self._debt_dispute_counts_query(start, today) or none,
                 class_case=class_case,
                 today=today,
             )
         )
         rows = self.env.cr.fetchall()
-        reclassified = [partner_id for partner_id, changed in rows if changed]
-        self.invalidate_model(
-            [
-                "debt_avg_days_late",
-                "debt_on_time_ratio",
-                "debt_late_count",
-                "debt_broken_promise_count",
-                "debt_dispute_count",
-                "debt_payer_class",
-                "debt_profile_date",
-            ]
-        )
+        self.invalidate_model([column for column, _value in PROFILE_VALUES])
         self.env["account.move"].invalidate_model(["debt_payer_class"])
+        reclassified = {
+            (partner_id, company_id) for partner_id, _n, companies in rows for company_id in companies or ()
+        }
         if reclassified and self.env["debt.collection.scenario"].search_count(
             [("payer_class", "!=", False)], limit=1
         ):
             # their scenario may have changed with their class
             self.env["account.move"].search(
                 [
-                    ("commercial_partner_id", "in", reclassified),
+                    ("commercial_partner_id", "in", list({partner for partner, _c in reclassified})),
+                    ("company_id", "in", list({company for _p, company in reclassified})),
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
                 ]
+            ).filtered(
+                lambda move: (move.commercial_partner_id.id, move.company_id.id) in reclassified
             )._debt_reschedule()
-        return len(rows)
+        return sum(count for _partner, count, _companies in rows)
 
     @api.model
     def _cron_debt_refresh_payer_profiles(self):
@@ -339,6 +412,7 @@ class ResPartner(models.Model):
             "view_mode": "list,graph,pivot",
             "domain": [
                 ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
                 ("payment_date", ">=", window_start(today, self._debt_profile_months())),
                 ("payment_date", "<=", today),
             ],

@@ -5,7 +5,7 @@ both agree on a hand-made ledger. Dates are ``datetime.date``; amounts are in co
 currency.
 """
 
-import math
+from collections import defaultdict
 from datetime import date, timedelta
 
 #: Age buckets of the aged balance: (key, label, last day of the bucket). The keys sort in
@@ -20,9 +20,6 @@ BUCKETS = (
 
 #: Payer classes: (class, highest weighted average of days late), best first.
 PAYER_CLASSES = (("A", 30), ("B", 60), ("C", 90), ("D", None))
-
-#: Horizon of the cash-in forecast, in weeks (week 0 is the current week).
-FORECAST_WEEKS = 13
 
 
 # ---------------------------------------------------------------------- aged balance
@@ -153,35 +150,39 @@ def dso_countback(receivable, periods):
     return days
 
 
-# ---------------------------------------------------------------------- forecast
+# ---------------------------------------------------------------------- credits
 
 
-def week_start(day):
-    """Monday of the week of ``day``."""
-    return day - timedelta(days=day.weekday())
+def net_open_amounts(items):
+    """Open amount of each item once its customer's credits are applied, oldest due first.
 
-
-def round_days(days):
-    """Days rounded half up, as the SQL ``FLOOR(x + 0.5)`` does."""
-    return int(math.floor((days or 0.0) + 0.5))
-
-
-def expected_payment_date(due, average_days_late, promise_date=None, disputed=False):
-    """When an open invoice should be paid: due date plus the customer's average delay.
-
-    A promise to pay replaces it; a disputed invoice has none (it is not forecast).
+    ``items``: ``(key, partner, due, amount)``, ``amount`` > 0 owed, < 0 a credit (a credit
+    note, a payment not matched yet). A customer's credits cover its debts oldest due date
+    first (then by key) and are used oldest first: ``{key: net amount}``, a debt keeping what
+    the credits leave of it, a credit what the debts leave of it (negative). Customer by
+    customer, the net amounts add up to the amounts.
     """
-    if disputed:
-        return None
-    if promise_date:
-        return promise_date
-    return due + timedelta(days=round_days(average_days_late))
+    by_partner = defaultdict(list)
+    for key, partner, due, amount in items:
+        by_partner[partner].append((due, key, amount))
+    net = {}
+    for rows in by_partner.values():
+        rows.sort()
+        debits = [(key, amount) for _due, key, amount in rows if amount > 0]
+        credits = [(key, -amount) for _due, key, amount in rows if amount <= 0]
+        used = min(sum(amount for _key, amount in debits), sum(amount for _key, amount in credits))
+        for sign, side in ((1, debits), (-1, credits)):
+            left = used
+            for key, amount in side:
+                take = min(amount, left)
+                net[key] = sign * (amount - take)
+                left -= take
+    return net
 
 
-def forecast_week(expected, today, weeks=FORECAST_WEEKS):
-    """Week index (0 = the week of ``today``) when ``expected`` money comes in.
+# ---------------------------------------------------------------------- rates
 
-    An expected date already past falls in week 0; beyond the horizon: None.
-    """
-    index = max((week_start(expected) - week_start(today)).days // 7, 0)
-    return index if index < weeks else None
+
+def half_year_start(day):
+    """1 January or 1 July: the first day of the half-year of ``day`` (rates are published so)."""
+    return date(day.year, 1 if day.month < 7 else 7, 1)

@@ -9,17 +9,25 @@ Limitation (prescription)
     unpaid invoice. A case is flagged ``LIMITATION_WARNING_DAYS`` days before.
 
 Court (injonction de payer, CPC 1405 and following)
-    A commercial debt (both parties professionals acting as such) goes to the tribunal de
-    commerce (the "tribunal des activités économiques" in the courts where that experiment
-    runs since 2025), with the requête Cerfa n°12946; a civil debt (the debtor is a consumer)
-    goes to the tribunal judiciaire, with the requête Cerfa n°12948 (the juge des contentieux
-    de la protection and its Cerfa n°16040 only hear rents and consumer credit, which
-    invoices are not). Mapping checked against service-public.fr summaries: 12946 is the
-    "demande en injonction de payer au président du tribunal de commerce", 12948 the
-    "requête en injonction de payer" before the tribunal judiciaire.
+    The requête goes to the court of the place where the debtor lives or has its seat (CPC
+    1406). A commercial debt (both parties professionals acting as such) goes to the tribunal
+    de commerce, with the requête Cerfa n°12946; a civil debt (the debtor is a consumer) goes
+    to the tribunal judiciaire, with the requête Cerfa n°12948 (the juge des contentieux de
+    la protection and its Cerfa n°16040 only hear rents and consumer credit, which invoices
+    are not). Mapping checked against service-public.fr summaries: 12946 is the "demande en
+    injonction de payer au président du tribunal de commerce", 12948 the "requête en
+    injonction de payer" before the tribunal judiciaire. From 1 January 2025 to 31 December
+    2028, twelve tribunaux de commerce are named "tribunal des activités économiques"
+    (arrêté of 5 July 2024): ``TAE_SEATS``. A court's name is French whatever the reader's
+    language: it is a proper name. Its seat is the debtor's city by default; a debtor in a
+    town without a court of that kind has the seat of the court whose territory covers it,
+    which the user sets on the case. A public body is not subject to an injonction de payer:
+    its debts go to the tribunal administratif (référé-provision, CJA R541-1), with no Cerfa.
 """
 
 import calendar
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -149,20 +157,62 @@ def allocate_payments(instalments, received, today, grace_days=0, digits=2):
 # ---------------------------------------------------------------------- court
 
 
+COMMERCE = "commerce"
+JUDICIAIRE = "judiciaire"
+ADMINISTRATIF = "administratif"
+CERFA = {COMMERCE: "12946", JUDICIAIRE: "12948", ADMINISTRATIF: ""}
+COURT_KINDS = {
+    COMMERCE: "Tribunal de commerce",
+    JUDICIAIRE: "Tribunal judiciaire",
+    ADMINISTRATIF: "Tribunal administratif",
+}
+#: the tribunaux de commerce named "tribunal des activités économiques" (arrêté of 5 July 2024)
+TAE_SEATS = (
+    "Auxerre", "Avignon", "Le Havre", "Le Mans", "Limoges", "Lyon",
+    "Marseille", "Nancy", "Nanterre", "Paris", "Saint-Brieuc", "Versailles",
+)
+TAE_PERIOD = (date(2025, 1, 1), date(2028, 12, 31))
+
+
 @dataclass(frozen=True)
 class Court:
-    kind: str  # "commerce" or "judiciaire"
-    name: str
-    cerfa: str
+    kind: str  # COMMERCE, JUDICIAIRE or ADMINISTRATIF
+    cerfa: str  # empty before the tribunal administratif
+    name: str  # "Tribunal judiciaire de Lyon"; without a seat, the kind of court alone
 
 
-COURT_COMMERCE = Court("commerce", "Tribunal de commerce", "12946")
-COURT_JUDICIAIRE = Court("judiciaire", "Tribunal judiciaire", "12948")
+def competent_court(debtor_is_consumer, seat=None, on_date=None, debtor_is_public=False):
+    """The court (and Cerfa form of an injonction de payer) for this debtor, at ``seat``."""
+    kind = ADMINISTRATIF if debtor_is_public else JUDICIAIRE if debtor_is_consumer else COMMERCE
+    seat = (seat or "").strip()
+    in_experiment = on_date and TAE_PERIOD[0] <= on_date <= TAE_PERIOD[1]
+    tae = _tae_seat(seat) if kind == COMMERCE and in_experiment else None
+    if tae:
+        name = f"Tribunal des activités économiques {_of(tae)}"
+    else:
+        name = f"{COURT_KINDS[kind]} {_of(seat)}" if seat else COURT_KINDS[kind]
+    return Court(kind, CERFA[kind], name)
 
 
-def competent_court(debtor_is_consumer):
-    """The court and Cerfa form of an injonction de payer against this debtor."""
-    return COURT_JUDICIAIRE if debtor_is_consumer else COURT_COMMERCE
+def _key(city):
+    """``city`` compared loosely: no accents, case, hyphens nor arrondissement ("Lyon 3e")."""
+    plain = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().casefold()
+    plain = re.sub(r"\s+\d+\s*(e|er|eme)?(\s+arrondissement)?$", "", plain.replace("-", " "))
+    return " ".join(plain.split())
+
+
+def _tae_seat(city):
+    key = _key(city)
+    return next((seat for seat in TAE_SEATS if _key(seat) == key), None)
+
+
+def _of(city):
+    """French "de" before a city: "de Lyon", "d'Avignon", "du Mans", "des Sables-d'Olonne"."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if city.startswith(article):
+            return contracted + city[len(article):]
+    first = unicodedata.normalize("NFKD", city[:1]).encode("ascii", "ignore").decode().lower()
+    return f"d'{city}" if first in "aeiouy" and first else f"de {city}"
 
 
 # ---------------------------------------------------------------------- evidence pack

@@ -2,6 +2,7 @@ from . import test_escalation
 from . import test_disputes_promises
 from . import test_letters
 from . import test_analytics
+from . import test_forecast
 from . import test_cases
 from . import test_robustness
 from . import test_concurrency
@@ -9,3 +10,6 @@ from . import test_stories
 from . import test_run_faults
 from . import test_core_flows
 from . import test_delivery
+from . import test_migration
+from . import test_penalties
+from . import test_court

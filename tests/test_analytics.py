@@ -1,7 +1,7 @@
 import base64
 import io
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 from freezegun import freeze_time
@@ -187,6 +187,39 @@ class TestAnalytics(DebtCollectionCommon):
         values = openpyxl.load_workbook(content, data_only=True).active
         self.assertEqual([c.value for c in values[8]][2:], [1200, 0, 2000, 3000, 600, 6800])
 
+    def test_aged_balance_in_the_invoice_currency(self):
+        # Durand is also invoiced 1000 EUR (2 EUR a dollar: 500 in company currency), due D-40,
+        # and pays 400 EUR (200) on D+5. On D: 1000 EUR, 500 open, 40 days: 31-60; today: 600 EUR,
+        # 300 open, 60 days: still 31-60.
+        euro = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0)])
+        with freeze_time(day(40)):
+            invoice = self.invoice(1000.0, partner=self.other, due=day(-40), currency_id=euro.id)
+            self.pay(invoice, 400.0, day(5))
+        for at, foreign, company in ((day(0), 1000.0, 500.0), (TODAY, 600.0, 300.0)):
+            _figures, wizard = self.aged(at)
+            (row,) = wizard.line_ids.filtered(lambda r, move=invoice: r.move_id == move)
+            self.assertEqual(
+                (row.line_currency_id, row.amount_residual_currency, row.amount_residual, row.bucket),
+                (euro, foreign, company, "31_60"),
+            )
+        by_currency = wizard._currency_rows()
+        self.assertEqual(list(by_currency), [euro, self.company.currency_id])
+        self.assertEqual([(p, b["31_60"], t) for p, b, t in by_currency[euro]], [(self.other, 600.0, 600.0)])
+
+        sheet = openpyxl.load_workbook(io.BytesIO(wizard._xlsx_content()), data_only=True)["By Currency"]
+        self.assertEqual([c.value for c in sheet[4]][:2], ["Customer", "Currency"])
+        self.assertEqual([c.value for c in sheet[5]], [self.other.name, "EUR", 0, 0, 600, 0, 0, 600])
+        self.assertEqual([c.value for c in sheet[6]][:2], ["Total EUR", "EUR"])
+        self.assertEqual(
+            [c.value for c in sheet[6]][2:], [0, 0, 600, 0, 0, 600], "cached values of the formulas"
+        )
+        # a blank row, then in company currency: Martin 600 + 500 + 700, Durand 3000
+        self.assertEqual(sheet["A7"].value, None)
+        self.assertEqual(sheet["A10"].value, f"Total {self.company.currency_id.name}")
+        self.assertEqual(sheet["H10"].value, 4800)
+        formulas = openpyxl.load_workbook(io.BytesIO(wizard._xlsx_content()))["By Currency"]
+        self.assertEqual(formulas["H10"].value, "=SUM(H8:H9)")
+
     # ------------------------------------------------------------------ payer profile
 
     def refresh(self):
@@ -252,6 +285,70 @@ class TestAnalytics(DebtCollectionCommon):
         self.assertFalse(self.other.debt_payer_class)
         self.assertEqual(self.other.debt_late_count, 0)
 
+    def test_open_credits_are_netted_oldest_first(self):
+        # A customer who paid 500 on time, and owes an invoice of 1000 due 200 days ago against
+        # which stands a credit note of 952 not matched yet: it owes 48. Without the credit note
+        # (1000 x 200 + 500 x 0) / 1500 = 133 days: class D; with it, the invoice weighs the 48
+        # it still owes: 48 x 200 / 548 = 17.5 days: class A.
+        client = self.Partner.create({"name": "Fromagerie Roux", "is_company": True})
+        with freeze_time(TODAY):
+            paid = self.invoice(500.0, partner=client, due=day(-10))
+            self.pay(paid, 500.0, day(-10))
+            self.invoice(1000.0, partner=client, due=TODAY - timedelta(days=200))
+            self.invoice(952.0, partner=client, due=day(5), move_type="out_refund")
+        self.assertEqual(analytics.payer_class(analytics.weighted_days_late([(500, 0), (1000, 200)])), "D")
+        self.refresh()
+        self.assertAlmostEqual(client.debt_avg_days_late, 48 * 200 / 548, places=4)
+        self.assertEqual(client.debt_payer_class, "A")
+        profile = self.env["debt.collection.payer.profile"].search([("partner_id", "=", client.id)])
+        self.assertEqual((profile.payer_class, profile.amount_open), ("A", 48.0))
+
+    def test_payer_profiles_are_per_company(self):
+        # Durand also buys from a second company, and pays it 120 days late: its class there is
+        # D; here it stays A (27.86 days, see above), from this company's invoices only.
+        other_data = self.setup_other_company(name="Froid Services SAS")
+        other = other_data["company"]
+        with freeze_time(TODAY):
+            late = self._create_invoice_one_line(
+                price_unit=5000.0,
+                tax_ids=[],
+                partner_id=self.other.id,
+                invoice_date=day(-150),
+                invoice_date_due=day(-120),
+                invoice_payment_term_id=False,
+                company_id=other.id,
+                journal_id=other_data["default_journal_sale"].id,
+                post=True,
+            )
+            self.env["account.payment.register"].with_company(other).with_context(
+                active_model="account.move", active_ids=late.ids
+            ).create({"amount": 5000.0, "payment_date": day(0)})._create_payments()
+        self.refresh()
+        self.assertEqual(self.other.debt_payer_class, "A")
+        self.assertAlmostEqual(self.other.debt_avg_days_late, 292500 / 10500, places=4)
+        there = self.other.with_company(other)
+        self.assertEqual(there.debt_payer_class, "D")
+        self.assertEqual(there.debt_avg_days_late, 120.0)
+        self.assertEqual(there.debt_profile_date, TODAY)
+        Profile = self.env["debt.collection.payer.profile"].with_context(
+            allowed_company_ids=[self.company.id, other.id]
+        )
+        self.assertEqual(
+            {(p.company_id, p.payer_class) for p in Profile.search([("partner_id", "=", self.other.id)])},
+            {(self.company, "A"), (other, "D")},
+        )
+        # a user of this company only does not see the other company's profiles
+        user = new_test_user(
+            self.env, "here", groups="account.group_account_invoice", company_id=self.company.id
+        )
+        self.assertEqual(
+            Profile.with_user(user)
+            .with_context(allowed_company_ids=[self.company.id])
+            .search([("partner_id", "=", self.other.id)])
+            .company_id,
+            self.company,
+        )
+
     def test_class_selects_the_scenario(self):
         scenario_c = self.scenario.copy({"name": "Class C", "is_default": False, "payer_class": "C"})
         scenario_c.step_ids.sorted("offset_days")[0].offset_days = -10
@@ -280,10 +377,15 @@ class TestAnalytics(DebtCollectionCommon):
             )
             self.assertEqual(wizard.action_export_xlsx()["type"], "ir.actions.act_url")
             forecast_action = env["debt.collection.forecast"].action_open_current()
-            self.assertEqual(env["debt.collection.forecast.line"].search_count(forecast_action["domain"]), 3)
+            forecast = env["debt.collection.forecast"].browse(forecast_action["res_id"])
+            # inv1, inv3, inv4 and inv7 (disputed, in a row of its own) are open
+            self.assertEqual(len(forecast.line_ids), 4)
+            self.assertEqual(forecast.amount_open, 4800.0)
             board = env["debt.collection.dashboard"].create({})
             self.assertEqual(board.amount_open, 4800.0)
             self.assertTrue(env["debt.collection.delay.trend"].search_count([]))
+            self.Partner._debt_refresh_payer_profiles(TODAY)
+            self.assertEqual(env["debt.collection.payer.profile"].search_count([]), 2)
 
     # ------------------------------------------------------------------ trend of delays
 
@@ -340,61 +442,14 @@ class TestAnalytics(DebtCollectionCommon):
         # January's 6000: 31 * 1500 / 6000.
         self.assertAlmostEqual(per_customer[self.other], 31 + 28 + 31 * 1500 / 6000)
 
-    # ------------------------------------------------------------------ forecast
-
-    def test_forecast_weeks_and_actual(self):
-        self.refresh()
-        self.inv4.debt_promise_date = day(30)
-        forecast = self.env["debt.collection.forecast"]._take_snapshot(self.company, TODAY)
-        self.assertEqual(forecast.week_start, TODAY, "D+20 is a Monday")
-        lines = {line.move_id: (line.expected_date, line.week, line.amount) for line in forecast.line_ids}
-        # inv1: due D-100 + 64 days (Martin's 64.29) = D-36, already past: week 0, for its 600.
-        # inv3: due D+10 + 64 = D+74, Saturday 13 June, week of 8 June: week 7.
-        # inv4: promised for D+30 (Thursday 30 April): week 1. inv7 is disputed: left out.
-        self.assertEqual(
-            lines,
-            {
-                self.inv1: (day(-36), 0, 600.0),
-                self.inv3: (day(74), 7, 500.0),
-                self.inv4: (day(30), 1, 3000.0),
-            },
-        )
-        for move, (expected, week, _amount) in lines.items():
-            self.assertEqual(
-                expected,
-                analytics.expected_payment_date(
-                    move.invoice_date_due,
-                    move.commercial_partner_id.debt_avg_days_late,
-                    move.debt_promise_date,
-                ),
-            )
-            self.assertEqual(week, analytics.forecast_week(expected, TODAY))
-        # Taken again the same day: replaced, not doubled.
-        self.assertEqual(self.env["debt.collection.forecast"]._take_snapshot(self.company, TODAY), forecast)
-        self.assertEqual(len(forecast.line_ids), 3)
-        self.assertEqual(forecast.amount_total, 4100.0)
-
-        # What came in: inv1 on D+22 (week 0, as forecast), inv4 on D+36 (week 2, not 1).
-        self.pay(self.inv1, 600.0, day(22))
-        self.pay(self.inv4, 3000.0, day(36))
-        self.env.flush_all()
-        actual = self.env["debt.collection.forecast.actual"].search([("forecast_id", "=", forecast.id)])
-        self.assertEqual(len(actual), analytics.FORECAST_WEEKS)
-        weeks = {
-            row.week: (row.amount_forecast, row.amount_actual)
-            for row in actual
-            if row.amount_forecast or row.amount_actual
-        }
-        self.assertEqual(weeks, {0: (600.0, 600.0), 1: (3000.0, 0.0), 2: (0.0, 3000.0), 7: (500.0, 0.0)})
-
     # ------------------------------------------------------------------ dashboard
 
     def test_dashboard_figures_open_their_records(self):
         self.refresh()
         self.inv3.debt_promise_date = day(23)
-        self.env["debt.collection.forecast"]._take_snapshot(self.company, TODAY)
         with freeze_time(TODAY):
             board = self.env["debt.collection.dashboard"].create({"company_id": self.company.id})
+            self.assertEqual(board.display_name, f"{self.company.name} on 04/20/2026")
             # Overdue at D+20: inv1 600, inv3 500, inv4 3000; over 90 days: inv1 600 (due D-100).
             self.assertEqual(board.amount_open, 4800.0)
             self.assertEqual(board.amount_overdue, 4100.0)
@@ -402,8 +457,14 @@ class TestAnalytics(DebtCollectionCommon):
             self.assertAlmostEqual(board.share_over_90, 600.0 / 4800.0)
             self.assertEqual(board.dispute_count, 1)
             self.assertEqual(board.promise_week_count, 1)
-            # Weeks 0-3: inv1 600 (week 0), inv3 500 promised D+23 (week 0); inv4 D-70+28 (week 0).
-            self.assertEqual(board.forecast_4_weeks, 4100.0)
+            # Classes (see the payer-profile test): Durand A for 3000, Martin C for 600 + 500 + 700.
+            self.assertEqual((board.class_a_count, board.class_a_amount), (1, 3000.0))
+            self.assertEqual((board.class_b_count, board.class_b_amount), (0, 0.0))
+            self.assertEqual((board.class_c_count, board.class_c_amount), (1, 1800.0))
+            self.assertEqual(board.class_d_count, 0)
+            profiles = self.env["debt.collection.payer.profile"].search(board.action_open_class_c()["domain"])
+            self.assertEqual(profiles.partner_id, self.customer)
+            self.assertEqual(profiles.amount_open, 1800.0)
             for method, model, expected in [
                 ("action_open_overdue", "account.move.line", self.inv1 | self.inv3 | self.inv4),
                 ("action_open_over_90", "account.move.line", self.inv1),
@@ -415,10 +476,39 @@ class TestAnalytics(DebtCollectionCommon):
                 self.assertEqual(
                     records.move_id if model == "account.move.line" else records, expected, method
                 )
-            forecast_lines = self.env["debt.collection.forecast.line"].search(
-                board.action_open_forecast()["domain"]
-            )
-            self.assertEqual(sum(forecast_lines.mapped("amount")), board.forecast_4_weeks)
+            # the 4-week figure is computed on opening; its drill-down takes the forecast now
+            # and shows the lines that add up to it
+            action = board.action_open_forecast()
+            self.assertEqual(action["res_model"], "debt.collection.forecast.week")
+            weeks = self.env["debt.collection.forecast.week"].search(action["domain"])
+            self.assertAlmostEqual(sum(weeks.mapped("amount")), board.forecast_4_weeks, places=2)
+            self.assertLessEqual(board.forecast_4_weeks, board.amount_open)
+            self.assertFalse(board.forecast_measured, "no week of a weekly forecast is over")
+
+    def test_dashboard_failed_communications_and_missing_rates(self):
+        Event = self.env["debt.collection.event"]
+        failed = Event.sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "channel": "email",
+                "date": TODAY,
+                "state": "error",
+            }
+        )
+        Rate = self.env["debt.collection.rate"]
+        ecb = next(kind for kind, _label in Rate._fields["kind"].selection if kind.startswith("ecb"))
+        with freeze_time(date(2031, 2, 3)):
+            board = self.env["debt.collection.dashboard"].create({"company_id": self.company.id})
+            self.assertEqual(board.failed_count, 1)
+            self.assertEqual(Event.search(board.action_open_failed()["domain"]), failed)
+            # no rate at all for the first half of 2031
+            self.assertEqual(board.missing_rate_count, 2)
+            self.assertEqual(board.missing_rates, "ECB refinancing rate, legal interest rate")
+            self.assertEqual(board.action_open_rates()["res_model"], "debt.collection.rate")
+            Rate.create({"name": "BCE 2031-S1", "kind": ecb, "date_from": date(2031, 1, 1), "rate": 2.0})
+            board.invalidate_recordset()
+            self.assertEqual((board.missing_rate_count, board.missing_rates), (1, "legal interest rate"))
 
     # ------------------------------------------------------------------ risk alerts
 

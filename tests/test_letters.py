@@ -12,6 +12,7 @@ from odoo.tests import Form, tagged
 from .common import DebtCollectionCommon, day
 
 REPORT_MODULE = "odoo.addons.account_debt_collection.models.ir_actions_report"
+LETTER_REPORT = "account_debt_collection.action_report_debt_letter"
 
 
 def pdf_text(pdf):
@@ -22,6 +23,16 @@ def pdf_text(pdf):
         return subprocess.run(
             ["pdftotext", "-layout", handle.name, "-"], check=True, capture_output=True, text=True
         ).stdout
+
+
+def pdf_pages(pdf):
+    """The text of each page: pdftotext ends every page with a form feed."""
+    return pdf_text(pdf).split("\f")[:-1]
+
+
+def plain(text):
+    """``text`` with its non-breaking spaces (French figures) as plain spaces."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 class LettersCommon(DebtCollectionCommon):
@@ -40,27 +51,67 @@ class LettersCommon(DebtCollectionCommon):
                 self.escalate(day(step_day))
         return self.events()
 
-    def render(self, report, records):
-        pdf, _kind = self.Report._render_qweb_pdf(report, records.ids)
-        return pdf_text(pdf)
+    def letter(self, letter_type, offset=30):
+        return self.walk_to(offset).filtered(lambda e: e.letter_type == letter_type)
+
+    def render_pdf(self, records, report=LETTER_REPORT, **data):
+        return self.Report._render_qweb_pdf(report, records.ids, data=data or None)[0]
+
+    def render(self, report, records, **data):
+        return plain(pdf_text(self.Report._render_qweb_pdf(report, records.ids, data=data or None)[0]))
+
+
+class FrenchLettersCommon(LettersCommon):
+    """A French company with its legal identifiers, signatory and bank account."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.company.partner_id.write(
+            {"street": "5 quai Saint-Antoine", "zip": "69002", "city": "Lyon", "debt_legal_form": "SAS"}
+        )
+        cls.signatory = cls.env["res.users"].create(
+            {
+                "name": "Claire Martin",
+                "login": "claire.martin",
+                "email": "recouvrement@example.fr",
+                "phone": "+33 4 72 00 00 01",
+            }
+        )
+        cls.company.write(
+            {
+                "company_registry": "44306184100013",
+                "vat": "FR12443061841",
+                "debt_share_capital": 10000,
+                "debt_trade_register_city": "Lyon",
+                "debt_signatory_id": cls.signatory.id,
+                "debt_signatory_function": "Credit Manager",
+            }
+        )
+        cls.env["res.partner.bank"].create(
+            {"acc_number": "FR7630006000011234567890189", "partner_id": cls.company.partner_id.id}
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestLetters(LettersCommon):
     def test_firm_letter_lists_the_invoices_and_states_the_deadline(self):
         invoice = self.invoice(1234.56)
-        letter = self.walk_to(20)[-1]
-        self.assertEqual((letter.channel, letter.letter_type), ("letter", "firm"))
-        text = self.render("account_debt_collection.action_report_debt_letter", letter)
+        letter = self.letter("firm")
+        self.assertEqual(letter.channel, "letter")
+        text = self.render(LETTER_REPORT, letter, letter_date=str(day(21)))
         self.assertIn(invoice.name, text)
         self.assertIn("1,234.56", text)
-        self.assertIn("within 8 days", text)
+        self.assertIn("within 8 days of this letter, that is by April 29, 2026", " ".join(text.split()))
         self.assertIn("Boulangerie Martin SARL", text)
 
     def test_many_letters_print_in_one_rendering_call(self):
         others = self.env["res.partner"].create(
-            [{"name": f"Client {i}", "street": f"{i} rue Neuve", "city": "Paris", "zip": "75011"}
-             for i in range(3)]
+            [
+                {"name": f"Client {i}", "street": f"{i} rue Neuve", "city": "Paris", "zip": "75011"}
+                for i in range(3)
+            ]
         )
         for partner in others:
             self.invoice(100.0, partner=partner)
@@ -104,8 +155,16 @@ class TestLetters(LettersCommon):
         self.company.report_footer = "SAS au capital de 10 000 EUR - RCS Lyon 443 061 841"
         names = ["Boucherie Alpha", "Cremerie Bravo", "Droguerie Charlie"]
         customers = self.env["res.partner"].create(
-            [{"name": name, "is_company": True, "street": f"{i} rue Neuve", "zip": "75011", "city": "Paris"}
-             for i, name in enumerate(names, start=1)]
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "street": f"{i} rue Neuve",
+                    "zip": "75011",
+                    "city": "Paris",
+                }
+                for i, name in enumerate(names, start=1)
+            ]
         )
         for customer in customers:
             self.invoice(100.0, partner=customer)
@@ -115,7 +174,7 @@ class TestLetters(LettersCommon):
         action = letters.with_context(discard_logo_check=True).action_print_letters()
         pdf, kind = self.Report._render_qweb_pdf(action["report_name"], action["context"]["active_ids"])
         self.assertEqual(kind, "pdf")
-        pages = pdf_text(pdf).split("\f")[:-1]  # pdftotext ends every page with a form feed
+        pages = pdf_pages(pdf)
         starts = [next(i for i, page in enumerate(pages) if name in page) for name in names]
         self.assertEqual(starts[0], 0)
         self.assertEqual(starts, sorted(set(starts)), "in order, each letter from a new page")
@@ -128,13 +187,18 @@ class TestLetters(LettersCommon):
             self.assertIn("Yours faithfully", letter)
             self.assertIn("RCS Lyon 443 061 841", letter, "the sender's legal mentions")
             self.assertNotIn("Page /", letter)
+            self.assertNotIn("page 1 /", letter, "a letter of one page carries no page number")
 
     def test_statement_of_account_nets_the_credits(self):
         self.invoice(1000.0, due=day(-40))
         self.invoice(500.0, due=day(20))
         self._create_invoice_one_line(
-            move_type="out_refund", price_unit=300.0, tax_ids=[], partner_id=self.customer,
-            invoice_date=day(-10), post=True,
+            move_type="out_refund",
+            price_unit=300.0,
+            tax_ids=[],
+            partner_id=self.customer,
+            invoice_date=day(-10),
+            post=True,
         )
         self.company.partner_id.street = "5 quai Saint-Antoine"
         text = self.render("account_debt_collection.action_report_debt_statement", self.customer)
@@ -143,6 +207,214 @@ class TestLetters(LettersCommon):
         self.assertIn("1,500.00", text)  # total due
         self.assertIn("300.00", text)  # credits
         self.assertIn("1,200.00", text)  # net balance
+
+    def test_a_letter_lists_only_the_invoices_still_open_at_its_date(self):
+        paid, open_invoice = self.invoice(300.0), self.invoice(700.0)
+        letter = self.letter("firm")
+        self.pay(paid, 300.0, day(21))
+        text = self.render(LETTER_REPORT, letter, letter_date=str(day(22)))
+        self.assertNotIn(paid.name, text)
+        self.assertIn(open_invoice.name, text)
+        self.assertIn("Principal still due: $ 700.00", text)
+
+    def test_an_english_reader_in_the_united_kingdom_reads_day_month_year(self):
+        self.customer.write({"lang": "en_US", "country_id": self.env.ref("base.uk").id})
+        invoice = self.invoice(100.0)
+        text = self.render(LETTER_REPORT, self.letter("firm"), letter_date=str(day(21)))
+        self.assertIn(f"{invoice.name} 01/03/2026 31/03/2026", " ".join(text.split()))
+        self.assertIn("29 April 2026", text, "the deadline, written out")
+
+
+@tagged("post_install", "-at_install")
+class TestFormalNotices(FrenchLettersCommon):
+    """Each letter for a professional and a consumer, in French and in English, read back from the PDF.
+
+    1,000.00 due on 31 March 2026, formal notice on 30 April 2026 printed on 2 May: 32 days at the
+    ECB rate of the first half of 2026 (2.15 %) plus 10 points: 1000 x 12.15 % x 32 / 365 = 10.65.
+    """
+
+    def notice_text(self, lang, letter_date=None, **data):
+        letter_date = letter_date or day(32)
+        self.customer.lang = lang
+        notice = self.letter("formal_notice")
+        return notice, self.render(LETTER_REPORT, notice, letter_date=str(letter_date), **data)
+
+    def test_professional_formal_notice_in_french(self):
+        invoice = self.invoice(1000.0)
+        notice, text = self.notice_text("fr_FR")
+        words = " ".join(text.split())
+        self.assertIn("Objet : mise en demeure de payer", words)
+        self.assertIn("Lettre recommandée avec demande d'avis de réception", words)
+        self.assertIn("Lyon, le 2 mai 2026", words)
+        self.assertIn("nous vous mettons en demeure, au sens de l'article 1344 du Code civil", words)
+        self.assertIn("articles L441-10 et D441-5 du Code de commerce", words)
+        # one deadline: a number of days from receipt, and no date beside it
+        self.assertIn("dans un délai de 8 jours à compter de la réception de cette lettre", words)
+        self.assertNotIn("À défaut de paiement au", words)
+        self.assertNotIn("10/05/2026", words)
+        # no false sentence: the debt was due and the interest running before the notice
+        self.assertNotIn("rend la créance exigible", words)
+        self.assertNotIn("fait courir les intérêts", words)
+        self.assertIn("Les pénalités de retard continuent de courir jusqu'au complet paiement", words)
+        # the calculation table: principal, period, days, rate, interest; the indemnity; totals
+        self.assertIn(
+            f"{invoice.name} du 01/04/2026 au 02/05/2026 32 $ 1 000,00 12,15 % (BCE 2,15 % + 10 pts) $ 10,65",
+            words,
+        )
+        self.assertIn(
+            "indemnité forfaitaire pour frais de recouvrement (article D441-5 du Code de commerce) $ 40,00",
+            words,
+        )
+        self.assertIn("Total $ 1 050,65", words)
+        self.assertIn("la somme de $ 1 050,65", words)
+        # the signatory, the contact, the bank, the legal identifiers
+        self.assertIn("Claire Martin Credit Manager", words)
+        self.assertIn("recouvrement@example.fr", words)
+        self.assertIn("IBAN FR76 3000 6000 0112 3456 7890 189", words)
+        self.assertIn(
+            "SAS au capital de $ 10 000,00 \N{EN DASH} RCS Lyon 443 061 841 "
+            "\N{EN DASH} SIRET 443 061 841 00013",
+            words,
+        )
+        self.assertIn("N° TVA intracommunautaire FR12443061841", words)
+        pages = pdf_pages(self.render_pdf(notice, letter_date=str(day(32))))
+        self.assertEqual(len(pages), 1, "one invoice: one page, not numbered")
+        self.assertNotIn("page 1 /", pages[0])
+
+    def test_professional_formal_notice_in_english(self):
+        self.invoice(1000.0)
+        _notice, text = self.notice_text("en_US")
+        words = " ".join(text.split())
+        self.assertIn("Formal notice to pay", words)
+        self.assertIn(
+            "we give you formal notice (mise en demeure), within the meaning of article 1344", words
+        )
+        self.assertIn("within 8 days of its receipt", words)
+        self.assertIn("$ 1,050.65", words)
+        self.assertIn("12.15% (ECB 2.15% + 10 pts) $ 10.65", words)
+        self.assertIn(
+            "RCS Lyon 443 061 841 \N{EN DASH} SIRET 443 061 841 00013 \N{EN DASH} VAT FR12443061841", words
+        )
+        self.assertIn("Claire Martin Credit Manager", words)
+
+    def test_consumer_formal_notice_starts_the_interest_and_charges_no_indemnity(self):
+        self.customer.write({"is_company": False})
+        self.assertTrue(self.customer.debt_is_consumer)
+        self.invoice(1000.0)
+        notice, text = self.notice_text("fr_FR")
+        self.assertEqual((notice.amount_interest, notice.amount_indemnity), (0.0, 0.0))
+        words = " ".join(text.split())
+        self.assertIn("au sens des articles 1344 et 1344-1 du Code civil", words)
+        self.assertIn(
+            "Cette mise en demeure fait courir sur ces sommes les intérêts moratoires au taux légal", words
+        )
+        self.assertNotIn("continueront de courir", words)
+        self.assertNotIn("D441-5", words)
+        self.assertNotIn("40 euros", words)
+        self.assertIn("la somme de $ 1 000,00", words)
+        _notice, english = self.notice_text("en_US")
+        self.assertIn(
+            "This formal notice makes these sums bear interest at the legal rate", " ".join(english.split())
+        )
+        self.assertNotIn("D441-5", english)
+
+    def test_courteous_and_firm_reminders_in_french(self):
+        self.customer.write({"lang": "fr_FR", "email": False})
+        self.invoice(500.0)
+        events = self.walk_to(20)
+        courteous = events.filtered(lambda e: e.channel == "letter" and e.letter_type == "courteous")
+        words = " ".join(self.render(LETTER_REPORT, courteous, letter_date=str(day(1))).split())
+        self.assertIn("Objet : rappel de factures échues", words)
+        self.assertIn("Il s'agit probablement d'un oubli", words)
+        self.assertNotIn("mise en demeure", words)
+        firm = events.filtered(lambda e: e.letter_type == "firm")
+        words = " ".join(self.render(LETTER_REPORT, firm, letter_date=str(day(20))).split())
+        self.assertIn("Objet : deuxième relance, factures échues impayées", words)
+        self.assertIn("dans les 8 jours de la présente lettre, soit au plus tard le 28 avril 2026", words)
+        self.assertIn("articles L441-10 et D441-5 du Code de commerce", words)
+
+    def test_a_draft_says_which_rate_was_carried_over_and_the_printed_letter_does_not(self):
+        # due 19 June 2026: its formal notice of 19 July bears interest in the second half of 2026,
+        # whose rates are not in the table
+        self.invoice(1000.0, due=day(80))
+        for offset in (-5, 1, 10, 20, 30):
+            self.escalate(day(80 + offset))
+        notice = self.events().filtered(lambda e: e.letter_type == "formal_notice")
+        self.assertIn(
+            "No ECB Main Refinancing Rate for the half-year starting 07/01/2026: "
+            "the rate of 01/01/2026 (2.15%) was carried over",
+            notice.penalty_warning,
+        )
+        draft = self.render(LETTER_REPORT, notice, letter_date=str(day(112)), draft=True)
+        self.assertIn("Draft to check before sending", draft)
+        self.assertIn("was carried over", " ".join(draft.split()))
+        printed = self.render(LETTER_REPORT, notice, letter_date=str(day(112)))
+        self.assertNotIn("carried over", printed)
+
+
+@tagged("post_install", "-at_install")
+class TestLettersOnPaper(FrenchLettersCommon):
+    """Long letters: rows never split across pages, page numbers, no blank page, alone or in a batch."""
+
+    def test_a_long_formal_notice_keeps_its_rows_whole_numbers_its_pages_and_ends_on_text(self):
+        self.customer.lang = "fr_FR"
+        self.company.report_footer = "Atelier Dupuis SAS\nRCS Lyon 443 061 841"
+        invoices = [self.invoice(100.0 + i, due=day(-i)) for i in range(45)]
+        notice = self.letter("formal_notice")
+        pages = [plain(page) for page in pdf_pages(self.render_pdf(notice, letter_date=str(day(32))))]
+        self.assertGreater(len(pages), 2)
+        for number, page in enumerate(pages, start=1):
+            self.assertIn(f"page {number} / {len(pages)}", page)
+            content = [line for line in page.splitlines() if line.strip() and "page " not in line]
+            self.assertTrue(content, f"page {number} is not blank")
+        for invoice in invoices:
+            rows = [line for page in pages for line in page.splitlines() if invoice.name in line]
+            self.assertEqual(
+                len(rows), 3, f"{invoice.name}: its line, its interest and its indemnity: {rows}"
+            )
+            for row in rows:
+                self.assertIn("$", row, f"the row of {invoice.name} is whole on its page: {row}")
+        self.assertIn("salutations distinguées", pages[-1])
+
+    def test_a_batch_numbers_each_letter_and_leaves_no_blank_page(self):
+        footer = ("Atelier Dupuis SAS", "RCS Lyon 443 061 841", "Capital 10 000 EUR")
+        self.company.report_footer = "\n".join(footer)
+        long_customer = self.env["res.partner"].create(
+            {
+                "name": "Grossiste Delta",
+                "is_company": True,
+                "street": "1 rue Neuve",
+                "zip": "75011",
+                "city": "Paris",
+                "lang": "fr_FR",
+            }
+        )
+        for i in range(40):
+            self.invoice(100.0 + i, partner=long_customer, due=day(-i))
+        self.customer.lang = "fr_FR"
+        self.invoice(250.0)
+        self.walk_to(30)
+        notices = self.Event.search([("letter_type", "=", "formal_notice")], order="id")
+        self.assertEqual(notices.partner_id, long_customer | self.customer)
+        pages = pdf_pages(self.render_pdf(notices, letter_date=str(day(32))))
+        for number, page in enumerate(pages, start=1):
+            content = [
+                line
+                for line in page.splitlines()
+                if line.strip() and not any(part in line for part in footer)
+            ]
+            self.assertTrue(content, f"page {number} holds more than the footer")
+        starts = [i for i, page in enumerate(pages) if "mise en demeure de payer" in page]
+        self.assertEqual(len(starts), 2, "each notice from a new page")
+        long_pages = (
+            pages[starts[0] : starts[1]] if "Grossiste Delta" in pages[starts[0]] else pages[starts[1] :]
+        )
+        self.assertGreater(len(long_pages), 1)
+        for number, page in enumerate(long_pages, start=1):
+            self.assertIn(f"page {number} / {len(long_pages)}", page)
+        short_pages = [page for page in pages if page not in long_pages]
+        self.assertEqual(len(short_pages), 1)
+        self.assertNotIn("page 1 /", short_pages[0], "a letter of one page carries no number")
 
 
 @tagged("post_install", "-at_install")
@@ -155,36 +427,28 @@ class TestPenalties(LettersCommon):
 
     def test_formal_notice_states_the_claim_interest_and_indemnity(self):
         invoice = self.invoice(1000.0)
-        notice = self.walk_to(30)[-1]
-        self.assertEqual(notice.letter_type, "formal_notice")
+        notice = self.letter("formal_notice")
         self.assertEqual((notice.amount_interest, notice.amount_indemnity), (9.99, 40.0))
         self.assertEqual(notice.amount_claimed, 1049.99)
         self.assertFalse(notice.penalty_warning)
-        text = self.render("account_debt_collection.action_report_debt_letter", notice)
+        text = self.render(LETTER_REPORT, notice, letter_date=str(day(30)))
         self.assertIn("formal notice (mise en demeure)", text)
-        self.assertIn("article 1344 of the Code civil", text)
+        self.assertIn("article 1344", text)
         self.assertIn("1,049.99", text)
         self.assertIn("9.99", text)
         self.assertIn("40.00", text)
         self.assertIn("D441-5", text)
-        self.assertIn("05/08/2026", text, "the deadline: 8 days after the letter")
         self.assertIn(invoice.name, text)
-
-    def test_consumer_formal_notice_charges_no_indemnity(self):
-        self.customer.write({"is_company": False})
-        self.assertTrue(self.customer.debt_is_consumer)
-        self.invoice(1000.0)
-        notice = self.walk_to(30)[-1]
-        self.assertEqual((notice.amount_interest, notice.amount_indemnity), (0.0, 0.0))
-        text = self.render("account_debt_collection.action_report_debt_letter", notice)
-        self.assertNotIn("D441-5", text)
-        self.assertIn("article 1344 of the Code civil", text)
 
     def test_missing_rate_is_announced_on_the_event(self):
         self.env["debt.collection.rate"].search([("date_from", ">=", "2026-01-01")]).unlink()
         self.invoice(1000.0)
-        notice = self.walk_to(30)[-1]
-        self.assertIn("No ECB refinancing rate for the half-year starting 2026-01-01", notice.penalty_warning)
+        notice = self.letter("formal_notice")
+        self.assertIn(
+            "No ECB Main Refinancing Rate for the half-year starting 01/01/2026: "
+            "the rate of 07/01/2025 (2.15%) was carried over",
+            notice.penalty_warning,
+        )
         self.assertEqual(notice.amount_interest, 9.99, "the rate of July 2025 (2.15 %) still applies")
 
     def test_penalty_invoice_has_one_interest_and_one_untaxed_indemnity_line_per_invoice(self):
@@ -202,17 +466,22 @@ class TestPenalties(LettersCommon):
         penalty = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(penalty.partner_id, self.customer)
         self.assertEqual(penalty.debt_penalty_source_ids, first | second)
+        self.assertTrue(penalty.debt_is_penalty_invoice)
         self.assertEqual(first.debt_penalty_invoice_ids, penalty)
         lines = penalty.invoice_line_ids.sorted("sequence")
         self.assertEqual(lines.mapped("price_unit"), [9.99, 40.0, 1.66, 40.0])
         self.assertFalse(lines.tax_ids, "penalties are outside the scope of VAT")
         self.assertEqual(penalty.amount_total, 91.65)
+        self.assertEqual(
+            lines[0].name,
+            f"Late-payment interest on {first.name} (due on 03/31/2026), from 04/01/2026 to 04/30/2026",
+        )
         self.assertIn("D441-5", lines[1].name)
 
     def test_contractual_rate_below_the_legal_floor_is_refused(self):
         # 3 x 2.62 % (legal rate of the first half of 2026) = 7.86 %
         with freeze_time(day(0)):
-            with self.assertRaisesRegex(ValidationError, "below the legal floor of 7.86 %"):
+            with self.assertRaisesRegex(ValidationError, r"below the legal floor of 7\.86%"):
                 self.company.debt_late_interest_rate = 5.0
             self.company.debt_late_interest_rate = 8.0
         self.assertEqual(self.company.debt_late_interest_rate, 8.0)
@@ -220,7 +489,7 @@ class TestPenalties(LettersCommon):
 
 @tagged("post_install", "-at_install")
 class TestLettersInFrench(LettersCommon):
-    """A French customer reads French letters, from the module's fr.po."""
+    """A French customer reads French letters; the emails come from the module's fr.po."""
 
     @classmethod
     def setUpClass(cls):
@@ -231,13 +500,13 @@ class TestLettersInFrench(LettersCommon):
 
     def test_formal_notice_in_french(self):
         invoice = self.invoice(1000.0)
-        notice = self.walk_to(30)[-1]
-        text = self.render("account_debt_collection.action_report_debt_letter", notice)
-        self.assertIn("Mise en demeure", text)
+        notice = self.letter("formal_notice")
+        text = self.render(LETTER_REPORT, notice, letter_date=str(day(30)))
+        self.assertIn("mise en demeure de payer", text)
         self.assertIn("article 1344 du Code civil", text)
-        self.assertIn("Indemnité forfaitaire pour frais de recouvrement", text)
-        self.assertIn("1 049,99", text.replace("\u202f", " ").replace("\xa0", " "))
-        self.assertIn("08/05/2026", text, "French date of the deadline")
+        self.assertIn("Indemnités forfaitaires pour frais de recouvrement", text)
+        self.assertIn("1 049,99", text)
+        self.assertIn("30 avril 2026", text, "the letter's date, in French")
         self.assertIn(invoice.name, text)
         self.assertNotIn("Dear Sir or Madam", text)
 
@@ -257,8 +526,13 @@ class TestInvoiceTerms(LettersCommon):
     def test_a_term_beyond_the_legal_maximum_is_flagged_not_blocked(self):
         # 20 March + 90 days: beyond 60 days net (19 May) and 45 days end of month (31 May)
         late_term = self._create_invoice_one_line(
-            price_unit=100.0, tax_ids=[], partner_id=self.customer, invoice_date=day(-11),
-            invoice_date_due=day(-11) + timedelta(days=90), invoice_payment_term_id=False, post=True,
+            price_unit=100.0,
+            tax_ids=[],
+            partner_id=self.customer,
+            invoice_date=day(-11),
+            invoice_date_due=day(-11) + timedelta(days=90),
+            invoice_payment_term_id=False,
+            post=True,
         )
         self.assertEqual(late_term.state, "posted", "a warning, not a block")
         self.assertTrue(late_term.debt_term_exceeds_law)
@@ -276,3 +550,13 @@ class TestInvoiceTerms(LettersCommon):
         self.customer.is_company = False
         consumer_invoice = self.invoice(100.0)
         self.assertNotIn("recovery costs", self.render("account.account_invoices", consumer_invoice))
+
+    def test_a_contractual_rate_prints_in_the_customers_format(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.company.country_id = self.env.ref("base.fr")
+        with freeze_time(day(0)):
+            self.company.debt_late_interest_rate = 12.0
+        self.customer.lang = "fr_FR"
+        text = self.render("account.account_invoices", self.invoice(100.0))
+        self.assertIn("12,00 %", text)
+        self.assertNotIn("12.00", text)

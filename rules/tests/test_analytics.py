@@ -9,12 +9,11 @@ from rules.analytics import (
     countback_periods,
     days_late,
     dso_countback,
-    expected_payment_date,
-    forecast_week,
+    half_year_start,
+    net_open_amounts,
     on_time_ratio,
     open_amount_at,
     payer_class,
-    week_start,
     weighted_days_late,
     window_start,
 )
@@ -110,20 +109,22 @@ def test_dso_countback():
     assert dso_countback(0.0, [(31, 10000.0)]) == 0.0
 
 
-def test_expected_payment_date():
-    due = date(2026, 3, 31)
-    assert expected_payment_date(due, 12.5) == date(2026, 4, 13)  # rounded half up
-    assert expected_payment_date(due, 12.49) == date(2026, 4, 12)
-    assert expected_payment_date(due, None) == due
-    assert expected_payment_date(due, 40.0, promise_date=date(2026, 4, 3)) == date(2026, 4, 3)
-    assert expected_payment_date(due, 40.0, promise_date=date(2026, 4, 3), disputed=True) is None
+def test_credits_cover_the_oldest_debts_first():
+    items = [
+        (1, "martin", date(2026, 3, 1), 1000.0),
+        (2, "martin", date(2026, 1, 31), 400.0),
+        (3, "martin", date(2026, 3, 10), -952.0),  # credit note
+        (4, "durand", date(2026, 2, 1), 300.0),
+        (5, "durand", date(2026, 2, 5), -500.0),  # a payment not matched yet
+        (6, "durand", date(2026, 1, 5), -100.0),
+    ]
+    # Martin: the credit of 952 takes the 400 due in January, then 552 of the 1000: 448 left.
+    # Durand owes 300 and has 600 of credits, the oldest used first: 100, then 200 of 500.
+    assert net_open_amounts(items) == {1: 448.0, 2: 0.0, 3: 0.0, 4: 0.0, 5: -300.0, 6: 0.0}
+    assert net_open_amounts([(1, None, date(2026, 1, 1), 50.0)]) == {1: 50.0}
 
 
-def test_forecast_week():
-    today = date(2026, 3, 31)  # a Tuesday; its week starts on Monday 30 March
-    assert week_start(today) == date(2026, 3, 30)
-    assert forecast_week(date(2026, 3, 1), today) == 0  # already expected: this week
-    assert forecast_week(date(2026, 4, 5), today) == 0  # Sunday of this week
-    assert forecast_week(date(2026, 4, 6), today) == 1
-    assert forecast_week(date(2026, 6, 28), today) == 12  # the 13th week
-    assert forecast_week(date(2026, 6, 29), today) is None  # beyond the horizon
+def test_half_year_start():
+    assert half_year_start(date(2026, 6, 30)) == date(2026, 1, 1)
+    assert half_year_start(date(2026, 7, 1)) == date(2026, 7, 1)
+    assert half_year_start(date(2026, 12, 31)) == date(2026, 7, 1)

@@ -3,8 +3,10 @@ from datetime import date
 import pytest
 
 from rules.cases import (
-    COURT_COMMERCE,
-    COURT_JUDICIAIRE,
+    ADMINISTRATIF,
+    COMMERCE,
+    JUDICIAIRE,
+    Court,
     Instalment,
     add_months,
     allocate_payments,
@@ -85,11 +87,40 @@ def test_payments_fill_instalments_in_date_order():
     assert {s.state for s in allocate_payments(plan, 1000.0, date(2027, 1, 1)).values()} == {"paid"}
 
 
-def test_competent_court_and_cerfa():
-    assert competent_court(debtor_is_consumer=False) == COURT_COMMERCE
-    assert COURT_COMMERCE.cerfa == "12946"
-    assert competent_court(debtor_is_consumer=True) == COURT_JUDICIAIRE
-    assert COURT_JUDICIAIRE.cerfa == "12948"
+def test_competent_court_and_cerfa_follow_the_debtor():
+    professional = competent_court(debtor_is_consumer=False, seat="Grenoble", on_date=TODAY)
+    assert professional == Court(COMMERCE, "12946", "Tribunal de commerce de Grenoble")
+    consumer = competent_court(debtor_is_consumer=True, seat="Grenoble", on_date=TODAY)
+    assert consumer == Court(JUDICIAIRE, "12948", "Tribunal judiciaire de Grenoble")
+    assert competent_court(debtor_is_consumer=False).name == "Tribunal de commerce"
+
+
+def test_court_names_read_as_french():
+    assert competent_court(True, "Avignon", TODAY).name == "Tribunal judiciaire d'Avignon"
+    assert competent_court(True, "Le Mans", TODAY).name == "Tribunal judiciaire du Mans"
+    assert (
+        competent_court(True, "Les Sables-d'Olonne", TODAY).name == "Tribunal judiciaire des Sables-d'Olonne"
+    )
+    assert competent_court(True, "Évry", TODAY).name == "Tribunal judiciaire d'Évry"
+
+
+def test_the_twelve_economic_activities_courts_from_2025_to_2028():
+    # Lyon's tribunal de commerce is a "tribunal des activités économiques" during the experiment,
+    # whatever the spelling of the debtor's city; Grenoble's is not; consumers go to the judiciaire.
+    assert competent_court(False, "LYON 3E", TODAY).name == "Tribunal des activités économiques de Lyon"
+    assert (
+        competent_court(False, "saint brieuc", TODAY).name
+        == "Tribunal des activités économiques de Saint-Brieuc"
+    )
+    assert competent_court(False, "Lyon", date(2024, 12, 31)).name == "Tribunal de commerce de Lyon"
+    assert competent_court(False, "Lyon", date(2029, 1, 1)).name == "Tribunal de commerce de Lyon"
+    assert competent_court(False, "Lyon", TODAY).cerfa == "12946"
+    assert competent_court(True, "Lyon", TODAY).name == "Tribunal judiciaire de Lyon"
+
+
+def test_a_public_body_goes_to_the_administrative_court_without_cerfa():
+    court = competent_court(False, "Lyon", TODAY, debtor_is_public=True)
+    assert court == Court(ADMINISTRATIF, "", "Tribunal administratif de Lyon")
 
 
 def test_evidence_pack_completeness():

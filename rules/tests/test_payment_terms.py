@@ -24,3 +24,11 @@ def test_a_ninety_day_term_is_flagged_and_thirty_days_is_not():
 def test_missing_dates_are_not_flagged():
     assert not exceeds_legal_term(None, date(2026, 6, 1))
     assert not exceeds_legal_term(date(2026, 3, 20), None)
+
+
+def test_a_public_body_pays_within_thirty_days():
+    # 20 March + 30 days = 19 April: a due date on 20 April is flagged, one 45 days end of month is too.
+    assert latest_legal_due_date(date(2026, 3, 20), public=True) == date(2026, 4, 19)
+    assert not exceeds_legal_term(date(2026, 3, 20), date(2026, 4, 19), public=True)
+    assert exceeds_legal_term(date(2026, 3, 20), date(2026, 4, 20), public=True)
+    assert exceeds_legal_term(date(2026, 3, 20), date(2026, 5, 31), public=True)
