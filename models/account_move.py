@@ -1,4 +1,3 @@
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -152,14 +151,21 @@ class AccountMove(models.Model):
             due = move.invoice_date_due
             move.debt_days_late = max((today - due).days, 0) if due else 0
 
-    @api.depends("move_type", "invoice_date", "invoice_date_due", "commercial_partner_id.debt_is_consumer")
+    @api.depends(
+        "move_type",
+        "invoice_date",
+        "invoice_date_due",
+        "commercial_partner_id.debt_is_consumer",
+        "commercial_partner_id.debt_is_public_body",
+    )
     def _compute_debt_term_exceeds_law(self):
         today = fields.Date.context_today(self)
         for move in self:
-            professional = move.move_type == "out_invoice" and not move.commercial_partner_id.debt_is_consumer
+            debtor = move.commercial_partner_id
+            professional = move.move_type == "out_invoice" and not debtor.debt_is_consumer
             move.debt_shows_late_payment_terms = professional
             move.debt_term_exceeds_law = professional and exceeds_legal_term(
-                move.invoice_date or today, move.invoice_date_due
+                move.invoice_date or today, move.invoice_date_due, public=debtor.debt_is_public_body
             )
 
     # ------------------------------------------------------------------ scheduling

@@ -157,12 +157,16 @@ class DebtCollectionCase(models.Model):
             case.invoice_count = len(case.move_ids)
 
     def _compute_penalties(self):
-        """Interest and indemnity to date, for all the cases in one computation."""
-        moves = self.move_ids.filtered(lambda m: m.payment_state in CHASEABLE_PAYMENT_STATES)
+        """Interest and indemnity still owed to date, for all the cases in one computation.
+
+        Every invoice of the case: one paid late still owes its interest and indemnity until
+        they are invoiced (the ledger gives nothing for one paid on time).
+        """
+        moves = self.move_ids
         computed = moves._debt_penalties(fields.Date.context_today(self)) if moves else None
         for case in self:
             interest = indemnity = 0.0
-            for move in case.move_ids & moves:
+            for move in case.move_ids:
                 penalty = computed.by_invoice.get(move.id)
                 if penalty:
                     interest += float(penalty.interest)

@@ -182,8 +182,7 @@ class DebtCollectionRun(models.AbstractModel):
                           m.debt_promise_date AS promise_date,
                           COALESCE(stage.freezes_dunning, FALSE) AS case_frozen,
                           COALESCE(l.no_followup, FALSE) AS no_followup,
-                          EXISTS (SELECT 1 FROM account_move_debt_penalty_rel penalty
-                                   WHERE penalty.penalty_invoice_id = m.id) AS penalty_invoice
+                          COALESCE(m.debt_is_penalty_invoice, FALSE) AS penalty_invoice
                      FROM account_move m
                      JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'payment_term'
                 LEFT JOIN debt_collection_step step ON step.id = m.debt_step_id

@@ -244,12 +244,17 @@ class ReportDebtLetter(models.AbstractModel):
 
 
 def _is_open(line):
-    """An event line the letter still lists: its invoice not settled."""
-    return line.move_id.payment_state not in SETTLED_PAYMENT_STATES
+    """An event line the letter still lists: its invoice not settled, its instalment still owed."""
+    return line.move_id.payment_state not in SETTLED_PAYMENT_STATES and _amount_due(line) > 0
 
 
 def _amount_due(line):
-    """What the line's invoice still owes on the day of the letter, in the invoice's currency."""
+    """What the line's instalment still owes on the day of the letter, in the invoice's currency.
+
+    Lines written before instalments were listed one by one stand for their whole invoice.
+    """
+    if line.move_line_id:
+        return line.move_line_id.amount_residual_currency
     return line.move_id.amount_residual
 
 

@@ -63,6 +63,10 @@ class DebtCollectionCommon(AccountTestInvoicingCommon):
         with freeze_time(on):
             return self.Run.with_company(company)._escalate(company, today=on)
 
+    def mails(self, events):
+        """The emails the run queued for these events (they live in the customers' chatter)."""
+        return self.env["mail.mail"].search([("mail_message_id", "in", events.mail_message_id.ids)])
+
     def events(self, partner=None):
         return self.Event.search([("partner_id", "=", (partner or self.customer).id)], order="id")
 

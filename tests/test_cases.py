@@ -299,8 +299,9 @@ class TestCases(CasesCommon):
             Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
             pdf, _kind = Report._render_qweb_pdf("account_debt_collection.action_report_case_court", case.ids)
         text = pdf_text(pdf)
-        for expected in ("Tribunal de commerce", "12946", "443061841", "552100554", "Principal",
-                         "Recovery indemnity", "CGV.pdf", "Boulangerie Martin SARL"):
+        for expected in ("Tribunal des activités économiques de Lyon", "12946", "443 061 841", "552 100 554",
+                         "Principal", "Indemnités forfaitaires pour frais de recouvrement", "CGV.pdf",
+                         "Boulangerie Martin SARL"):
             self.assertIn(expected, text)
 
     def test_recovered_case_closes_when_all_its_invoices_are_paid(self):

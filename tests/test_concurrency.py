@@ -96,8 +96,7 @@ class TestCommittedRuns(BaseCase):
 
     @staticmethod
     def _mails(env, events):
-        domain = [("model", "=", "debt.collection.event"), ("res_id", "in", events.ids)]
-        return env["mail.mail"].search(domain)
+        return env["mail.mail"].search([("mail_message_id", "in", events.mail_message_id.ids)])
 
     def setUp(self):
         super().setUp()

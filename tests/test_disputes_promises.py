@@ -43,9 +43,7 @@ class TestDisputesPromises(DebtCollectionCommon):
         return self.events().filtered(lambda e: e.kind == "manual")[-1:]
 
     def mail_of(self, event):
-        return self.env["mail.mail"].search(
-            [("model", "=", "debt.collection.event"), ("res_id", "=", event.id)]
-        )
+        return self.mails(event)
 
     # ------------------------------------------------------------------ satisfaction and disputes
 

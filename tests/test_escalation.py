@@ -10,11 +10,6 @@ from .common import DebtCollectionCommon, day
 
 @tagged("post_install", "-at_install")
 class TestEscalation(DebtCollectionCommon):
-    def mails(self, events):
-        return self.env["mail.mail"].search(
-            [("model", "=", "debt.collection.event"), ("res_id", "in", events.ids)]
-        )
-
     def test_default_scenario_walks_an_invoice_from_d_minus_5_to_d_plus_45(self):
         invoice = self.invoice(1000.0)
         self.assertEqual(invoice.debt_next_date, day(-5))

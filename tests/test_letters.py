@@ -513,9 +513,7 @@ class TestLettersInFrench(LettersCommon):
     def test_reminder_email_in_french(self):
         self.invoice(500.0)
         self.escalate(day(1))
-        mail = self.env["mail.mail"].search(
-            [("model", "=", "debt.collection.event"), ("res_id", "in", self.events().ids)]
-        )
+        mail = self.mails(self.events())
         self.assertIn("rappel de paiement", mail.subject)
         self.assertIn("Bonjour", mail.body_html)
         self.assertIn("Cordialement", mail.body_html)

@@ -203,11 +203,11 @@ class TestConsumerPenalties(PenaltiesCommon):
 class TestOddRates(PenaltiesCommon):
     def test_the_run_goes_on_for_every_customer_when_one_meets_an_odd_rate(self):
         # 8 % passes today's floor (7.86 %) but not that of the first half of 2025 (11.13 %):
-        # 1,000 due 10 June 2025, to 20 April 2026 (its formal notice: long overdue, it skips the
-        # call before the due date and reaches the notice one run earlier):
+        # 1,000 due 10 June 2025, to 30 April 2026 (its formal notice: long overdue, it gets its
+        # first reminder on D-5 and the next ones at the scenario's gaps, the notice on D+30):
         # 11-30 June 2025 (20 days) at the floor 11.13 %: 1000 x 11.13 % x 20 / 365 = 6.10
         # July-December 2025 (184 days) at the floor 8.28 %: 1000 x 8.28 % x 184 / 365 = 41.74
-        # 1 January-20 April 2026 (110 days) at 8 %: 1000 x 8 % x 110 / 365 = 24.11
+        # 1 January-30 April 2026 (120 days) at 8 %: 1000 x 8 % x 120 / 365 = 26.30
         with freeze_time(day(0)):
             self.company.debt_late_interest_rate = 8.0
         other = self.env["res.partner"].create(
@@ -220,8 +220,8 @@ class TestOddRates(PenaltiesCommon):
         notices = self.Event.search([("letter_type", "=", "formal_notice")])
         self.assertEqual(notices.partner_id, self.customer | other)
         odd = notices.filtered(lambda e: e.partner_id == self.customer)
-        self.assertEqual(odd.date, day(20))
-        self.assertEqual((odd.amount_interest, odd.amount_indemnity), (71.95, 40.0))
+        self.assertEqual(odd.date, day(30))
+        self.assertEqual((odd.amount_interest, odd.amount_indemnity), (74.14, 40.0))
         self.assertIn("below the legal floor of 11.13%", odd.penalty_warning)
         self.assertIn("the floor applies", odd.penalty_warning)
         # the other customer: 30 days at 8 % on 1,000 = 6.58

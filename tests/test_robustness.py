@@ -19,11 +19,6 @@ RUN_LOGGER = "odoo.addons.account_debt_collection.models.debt_collection_run"
 
 @tagged("post_install", "-at_install")
 class TestRobustness(DebtCollectionCommon):
-    def mails(self, events):
-        return self.env["mail.mail"].search(
-            [("model", "=", "debt.collection.event"), ("res_id", "in", events.ids)]
-        )
-
     # ------------------------------------------------------------------ faults
 
     def test_failed_email_dispatch_is_an_error_event_and_the_next_run_retries(self):

@@ -186,7 +186,10 @@ class DebtCollectionCallWizard(models.TransientModel):
             self.activity_id.action_feedback(feedback=event.note)
         self.partner_id._message_log(body=Markup("%s<br/>%s") % (self.env._("Call logged."), event.note))
         if self.send_recap and self.partner_id.email:
-            self.env.ref("account_debt_collection.mail_template_call_recap").send_mail(event.id)
+            template = self.env.ref("account_debt_collection.mail_template_call_recap")
+            mails = template.sudo().send_mail_batch(event.ids)
+            # in the customer's chatter, its delivery followed, as the run's emails
+            self.env["debt.collection.run"].sudo()._show_on_customers(mails, event)
         return {"type": "ir.actions.act_window_close"}
 
     def _check_input(self):
