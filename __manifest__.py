@@ -40,6 +40,7 @@
         "views/res_config_settings_views.xml",
         "wizards/debt_collection_call_wizard_views.xml",
         "wizards/debt_collection_run_wizard_views.xml",
+        "wizards/debt_collection_letter_delivery_wizard_views.xml",
         "wizards/debt_collection_penalty_wizard_views.xml",
         "wizards/debt_collection_case_wizard_views.xml",
         "views/debt_collection_analytics_views.xml",

@@ -9,6 +9,7 @@ from . import debt_collection_case_instalment
 from . import res_partner_agency
 from . import account_move
 from . import debt_collection_event
+from . import debt_collection_event_letter
 from . import debt_collection_event_line
 from . import debt_collection_run_log
 from . import debt_collection_run
@@ -38,5 +39,6 @@ from . import mail_thread
 from . import account_move_penalty
 from . import account_move_line
 from . import res_partner_legal
+from . import res_partner_last_communication
 from . import report_debt_letter
 from . import report_case_court

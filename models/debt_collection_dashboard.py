@@ -62,7 +62,9 @@ class DebtCollectionDashboard(models.TransientModel):
     class_d_count = fields.Integer(string="Class D", compute="_compute_classes")
     class_d_amount = fields.Monetary(string="Class D Receivable", compute="_compute_classes")
     failed_count = fields.Integer(
-        string="Failed Communications", compute="_compute_figures", help="Collection events in error."
+        string="To Check",
+        compute="_compute_figures",
+        help="Communications that did not reach their customer (failed, bounced, returned, not printed).",
     )
     missing_rate_count = fields.Integer(
         string="Missing Rates",
@@ -108,8 +110,8 @@ class DebtCollectionDashboard(models.TransientModel):
         ]
 
     def _failed_domain(self):
-        """The collection events whose communication did not go out."""
-        return [("company_id", "=", self.company_id.id), ("state", "=", "error")]
+        """The communications that did not reach their customer, not checked yet ("To Check")."""
+        return [("company_id", "=", self.company_id.id), ("to_check", "=", True)]
 
     def _class_domain(self, klass):
         return [("company_id", "=", self.company_id.id), ("payer_class", "=", klass)]
@@ -307,7 +309,7 @@ class DebtCollectionDashboard(models.TransientModel):
 
     def action_open_failed(self):
         self.ensure_one()
-        return self._open(self.env._("Failed Communications"), "debt.collection.event", self._failed_domain())
+        return self._open(self.env._("To Check"), "debt.collection.event", self._failed_domain())
 
     def action_open_rates(self):
         self.ensure_one()

@@ -32,8 +32,10 @@ NOT_SENT_STATES = ("error", "cancelled")
 DELIVERY_STATES = [
     ("queued", "Queued"),
     ("sent", "Sent"),
+    ("delivered", "Received"),
     ("failed", "Failed"),
     ("bounced", "Bounced"),
+    ("returned", "Returned"),
 ]
 #: A communication that did not reach the customer: the next run tries another way.
 UNDELIVERED = ("failed", "bounced")
@@ -119,7 +121,8 @@ class DebtCollectionEvent(models.Model):
         DELIVERY_STATES,
         readonly=True,
         index="btree_not_null",
-        help="What became of the email: queued, sent by the mail server, failed, or bounced.",
+        help="What became of it: an email queued, sent by the mail server, failed or bounced; a "
+        "registered letter received (acknowledgement of receipt) or returned.",
     )
     delivery_address = fields.Char(readonly=True, help="The address the email went to.")
     approved_date = fields.Date(readonly=True, help="Day a Collection Manager let the step go out.")
@@ -238,25 +241,6 @@ class DebtCollectionEvent(models.Model):
             raise UserError(
                 self.env._("Collection events are a record of what was done: they cannot be deleted.")
             )
-
-    def action_print_letters(self):
-        """Print the selected letters as one PDF and mark them printed."""
-        letters = self.filtered(lambda e: e.channel in ("letter", "registered_letter"))
-        if not letters:
-            raise UserError(self.env._("Select letters to print."))
-        unaddressed = letters.partner_id.filtered(lambda p: not (p.street and p.zip and p.city))
-        if unaddressed:
-            raise UserError(
-                self.env._(
-                    "These customers have no complete postal address (street, postal code and city): "
-                    "%(names)s.",
-                    names=", ".join(unaddressed.mapped("display_name")),
-                )
-            )
-        letters.filtered(lambda e: e.state == "to_print").write(
-            dict.fromkeys(("printed_date", "sent_date"), fields.Date.context_today(self)) | {"state": "done"}
-        )
-        return self.env.ref("account_debt_collection.action_report_debt_letter").report_action(letters)
 
     def action_approve(self):
         """A Collection Manager lets steps that needed approval go out: they are sent now."""

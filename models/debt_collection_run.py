@@ -223,6 +223,7 @@ class DebtCollectionRun(models.AbstractModel):
             event.sudo().write(
                 {
                     "state": "cancelled",
+                    "cancel_reason": "nothing_left",
                     "note": self.env._("Nothing left to claim when the step was approved."),
                 }
             )
@@ -240,7 +241,13 @@ class DebtCollectionRun(models.AbstractModel):
     def _refuse_approval(self, events, user):
         note = self.env._("Refused by %(user)s.", user=user.name)
         for event in events:
-            event.sudo().write({"state": "cancelled", "note": "\n".join(filter(None, [event.note, note]))})
+            event.sudo().write(
+                {
+                    "state": "cancelled",
+                    "cancel_reason": "refused",
+                    "note": "\n".join(filter(None, [event.note, note])),
+                }
+            )
         self._reschedule_events(events)
 
     def _mark_failed(self, events, error):

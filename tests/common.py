@@ -42,6 +42,9 @@ class DebtCollectionCommon(AccountTestInvoicingCommon):
             }
         )
         cls.Run = cls.env["debt.collection.run"]
+        # Printing renders real PDFs: wkhtmltopdf must not fetch the stylesheets from the server
+        # that runs the tests, which would wait on this test's transaction (the text is the same).
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         cls.Event = cls.env["debt.collection.event"]
 
     @classmethod

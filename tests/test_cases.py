@@ -274,10 +274,16 @@ class TestCases(CasesCommon):
 
     def test_court_summary_and_evidence_pack(self):
         self.invoice(1000.0)
-        self.walk(-5, 1, 10, 20, 30)
-        letters = self.events().filtered(lambda e: e.state == "to_print")
+        # each letter printed when it is queued (a letter still queued when the next one comes
+        # would be superseded by it, not printed)
+        self.walk(-5, 1, 10, 20)
+        with freeze_time(day(20)):
+            self.events().filtered(lambda e: e.state == "to_print").action_print_letters()
+        self.walk(30)
+        with freeze_time(day(30)):
+            self.events().filtered(lambda e: e.state == "to_print").action_print_letters()
+        letters = self.events().filtered(lambda e: e.printed_date)
         self.assertEqual(sorted(letters.mapped("letter_type")), ["firm", "formal_notice"])
-        letters.action_print_letters()
         case = self.open_case(day(35))
         case.action_collect_documents()
         self.assertEqual(

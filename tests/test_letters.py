@@ -119,15 +119,15 @@ class TestLetters(LettersCommon):
         letters = self.Event.search([("partner_id", "in", others.ids)])
         self.assertEqual(letters.mapped("state"), ["to_print"] * 3, "no email: letters")
         action = letters.with_context(discard_logo_check=True).action_print_letters()
-        self.assertEqual(action["report_name"], "account_debt_collection.report_debt_letter")
-        self.assertEqual(action["context"]["active_ids"], letters.ids, "one action for all letters")
+        self.assertEqual(action["type"], "ir.actions.act_url", "one PDF to download for all the letters")
         self.assertEqual(letters.mapped("state"), ["done"] * 3)
         self.assertTrue(all(letters.mapped("printed_date")))
+        self.assertEqual(len(letters.letter_attachment_id), 3, "each letter keeps its own PDF")
         # One rendering pass. With the patched Qt, Odoo's one document per letter, handed to one
         # wkhtmltopdf call with the headers and footers; without it (which ignores them and converts
         # one document only), one document holding the letters in order, each with its letterhead.
-        report = self.Report._get_report(action["report_name"])
-        html, _kind = self.Report._render_qweb_html(action["report_name"], letters.ids)
+        report = self.Report._get_report(LETTER_REPORT)
+        html, _kind = self.Report._render_qweb_html(LETTER_REPORT, letters.ids)
         for patched in (True, False):
             with patch(f"{REPORT_MODULE}._wkhtml", return_value=_wkhtml()._replace(is_patched_qt=patched)):
                 bodies, res_ids, header, footer, args = report._prepare_html(html, report_model=letters._name)
@@ -146,7 +146,7 @@ class TestLetters(LettersCommon):
             self.assertEqual(positions, sorted(positions))
             self.assertEqual(bodies[0].count('<div class="o_debt_letter">'), 3)
             self.assertIn(".o_debt_letter + .o_debt_letter { page-break-before: always; }", bodies[0])
-        text = pdf_text(self.Report._render_qweb_pdf(action["report_name"], letters.ids)[0])
+        text = pdf_text(self.Report._render_qweb_pdf(LETTER_REPORT, letters.ids)[0])
         self.assertEqual(text.count("Payment reminder"), 3)
 
     def test_letters_print_as_one_pdf_each_from_a_new_page_with_the_sender(self):
@@ -171,8 +171,8 @@ class TestLetters(LettersCommon):
         self.escalate(day(1))
         letters = self.Event.search([("partner_id", "in", customers.ids)], order="id")
         self.assertEqual(letters.partner_id.mapped("name"), names)
-        action = letters.with_context(discard_logo_check=True).action_print_letters()
-        pdf, kind = self.Report._render_qweb_pdf(action["report_name"], action["context"]["active_ids"])
+        letters.with_context(discard_logo_check=True).action_print_letters()
+        pdf, kind = self.Report._render_qweb_pdf(LETTER_REPORT, letters.ids)
         self.assertEqual(kind, "pdf")
         pages = pdf_pages(pdf)
         starts = [next(i for i, page in enumerate(pages) if name in page) for name in names]

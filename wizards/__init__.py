@@ -4,3 +4,5 @@ from . import debt_collection_call_wizard
 from . import debt_collection_payment_plan_wizard
 from . import debt_collection_handoff_wizard
 from . import debt_collection_case_outcome_wizard
+
+from . import debt_collection_letter_delivery_wizard
