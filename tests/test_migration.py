@@ -63,3 +63,69 @@ class TestMigration(DebtCollectionCommon):
             "WARNING:OpenUpgrade:table account_move: column debt_payer_class did not exist",
             logged.output,
         )
+
+
+TO_19_0_1_1_0 = f"{MODULE}/migrations/19.0.1.1.0/%s-migrate.py"
+PROFILE_TYPES = {
+    "debt_avg_days_late": "float8",
+    "debt_on_time_ratio": "float8",
+    "debt_late_count": "int4",
+    "debt_broken_promise_count": "int4",
+    "debt_dispute_count": "int4",
+    "debt_payer_class": "varchar",
+    "debt_profile_date": "date",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationPerCompany(DebtCollectionCommon):
+    """An upgrade from 19.0.1.0.1: profiles and insurance were one value for all companies."""
+
+    def setUp(self):
+        super().setUp()
+        self.cr = self.env.cr
+        self.other_company = self.setup_other_company(name="Filiale Lyon")["company"]
+        self.insurer = self.env["res.partner"].create({"name": "Assureur Crédit SA", "is_company": True})
+        self.late = self.invoice(1000.0, due=day(-40))
+        self.pay(self.late, 1000.0, day(0))  # paid 40 days late: a class-B payer
+        self.env.flush_all()
+        # 19.0.1.0.1's columns: plain values, the same for every company
+        for column, column_type in PROFILE_TYPES.items():
+            self.cr.execute(f"ALTER TABLE res_partner ALTER COLUMN {column} TYPE {column_type} USING NULL")
+        for column, column_type in {
+            "debt_insurer_id": "int4",
+            "debt_insured_amount": "float8",
+            "debt_insurance_end_date": "date",
+        }.items():
+            self.cr.execute(f"ALTER TABLE res_partner ALTER COLUMN {column} TYPE {column_type} USING NULL")
+        self.cr.execute(
+            """UPDATE res_partner SET debt_payer_class = 'D', debt_avg_days_late = 99,
+                      debt_insurer_id = %s, debt_insured_amount = 50000,
+                      debt_insurance_end_date = '2027-06-30'
+                WHERE id = %s""",
+            [self.insurer.id, self.customer.id],
+        )
+        self.env.invalidate_all()
+
+    def test_upgrade_keeps_the_insurance_for_every_company_and_computes_profiles_per_company(self):
+        exec_script(self.cr, "19.0.1.0.1", file_path(TO_19_0_1_1_0 % "pre"), MODULE, "pre")
+        for column in PROFILE_TYPES:
+            self.assertFalse(sql.column_exists(self.cr, "res_partner", column), f"{column} goes")
+            sql.create_column(self.cr, "res_partner", column, "jsonb")  # as Odoo does then
+        exec_script(self.cr, "19.0.1.0.1", file_path(TO_19_0_1_1_0 % "post"), MODULE, "post")
+        self.env.invalidate_all()
+        for company in self.company | self.other_company:
+            customer = self.customer.with_company(company)
+            self.assertEqual(
+                (
+                    customer.debt_insurer_id,
+                    customer.debt_insured_amount,
+                    str(customer.debt_insurance_end_date),
+                ),
+                (self.insurer, 50000.0, "2027-06-30"),
+                "the insurance entered by people is kept, for every company",
+            )
+        self.assertNotEqual(self.customer.with_company(self.company).debt_payer_class, "D", "computed again")
+        self.assertFalse(
+            self.customer.with_company(self.other_company).debt_payer_class, "no invoice in that company"
+        )
