@@ -40,6 +40,9 @@ DELIVERY_STATES = [
 #: A communication that did not reach the customer: the next run tries another way.
 UNDELIVERED = ("failed", "bounced")
 
+#: Letters the events print: the steps' ones, and the recap of a call for a customer without email.
+EVENT_LETTER_TYPES = [*LETTER_TYPES, ("call_recap", "Recap of a Call")]
+
 EMAIL_ISSUES = [
     ("missing", "No Email Address"),
     ("blacklisted", "Address Blacklisted"),
@@ -89,7 +92,7 @@ class DebtCollectionEvent(models.Model):
         required=True,
         readonly=True,
     )
-    letter_type = fields.Selection(LETTER_TYPES, readonly=True)
+    letter_type = fields.Selection(EVENT_LETTER_TYPES, readonly=True)
     state = fields.Selection(EVENT_STATES, required=True, default="done", readonly=True, index=True)
     user_id = fields.Many2one(
         "res.users", string="Done By", readonly=True, default=lambda self: self.env.user

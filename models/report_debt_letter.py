@@ -114,6 +114,8 @@ class ReportDebtLetter(models.AbstractModel):
             "bank": self._bank(company),
             "identity": self._identity(company, reader),
             "warnings": warnings,
+            "call_date": reader.long_date(event.date),
+            "recap": (event.note or "").splitlines() if event.letter_type == "call_recap" else [],
         }
 
     @api.model

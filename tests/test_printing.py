@@ -13,7 +13,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import format_date
 
 from .common import day
@@ -131,3 +131,26 @@ class TestPrinting(LettersCommon):
         with freeze_time(day(35)), self.assertRaisesRegex(UserError, "cannot have been received"):
             notice._debt_record_delivery(delivered_date=day(29))
         self.assertEqual(notice.delivered_date, day(33), "nothing written")
+
+    def test_a_recap_that_cannot_be_emailed_is_printed_as_a_letter_and_the_wizard_says_so(self):
+        self.customer.email = False
+        invoice = self.invoice(600.0)
+        self.escalate(day(1))
+        with freeze_time(day(3)):
+            wizard = self.env["debt.collection.call.wizard"].with_context(
+                active_model="account.move", active_ids=invoice.ids, active_id=invoice.id
+            )
+            with Form(wizard) as form:
+                form.outcome = "promise"
+                form.promise_date = day(15)
+                form.promise_amount = 600.0
+                self.assertTrue(form.send_recap)
+                self.assertTrue(form.recap_by_letter, "the wizard says it goes by letter")
+            form.record.action_confirm()
+        recap = self.events().filtered(lambda e: e.letter_type == "call_recap")
+        self.assertEqual((recap.channel, recap.state, recap.kind), ("letter", "to_print", "manual"))
+        self.print_on(4, recap)
+        text = self.text_of(recap)
+        self.assertIn("Our telephone conversation of", text)
+        self.assertIn("Promise to pay $ 600.00", text.replace("\u00a0", " "))
+        self.assertIn(invoice.name, text)

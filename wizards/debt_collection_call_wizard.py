@@ -59,11 +59,16 @@ class DebtCollectionCallWizard(models.TransientModel):
     )
     note = fields.Text()
     send_recap = fields.Boolean(
-        string="Email a Recap",
+        string="Send a Recap",
         compute="_compute_send_recap",
         store=True,
         readonly=False,
-        help="Email the customer what was agreed (date, amount, invoices).",
+        help="Send the customer what was agreed (date, amount, invoices): by email, or by letter "
+        "when its email address cannot be used.",
+    )
+    recap_by_letter = fields.Boolean(
+        compute="_compute_recap_by_letter",
+        help="The customer has no email address that works: the recap waits in Letters to Print.",
     )
 
     # ------------------------------------------------------------------ defaults
@@ -168,6 +173,14 @@ class DebtCollectionCallWizard(models.TransientModel):
         for wizard in self:
             wizard.send_recap = wizard.outcome in RECAP_BY_DEFAULT
 
+    @api.depends("partner_id.email", "partner_id.message_bounce", "partner_id.is_blacklisted")
+    def _compute_recap_by_letter(self):
+        for wizard in self:
+            partner = wizard.partner_id
+            wizard.recap_by_letter = (
+                not partner.email or bool(partner.message_bounce) or partner.is_blacklisted
+            )
+
     @api.constrains("satisfaction_score")
     def _check_satisfaction_score(self):
         if any(not 0 <= wizard.satisfaction_score <= 5 for wizard in self):
@@ -185,12 +198,21 @@ class DebtCollectionCallWizard(models.TransientModel):
         if self.activity_id and self.outcome != "unreachable":
             self.activity_id.action_feedback(feedback=event.note)
         self.partner_id._message_log(body=Markup("%s<br/>%s") % (self.env._("Call logged."), event.note))
-        if self.send_recap and self.partner_id.email:
+        if self.send_recap and self.recap_by_letter:
+            self._queue_recap_letter(event, today)
+        elif self.send_recap:
             template = self.env.ref("account_debt_collection.mail_template_call_recap")
             mails = template.sudo().send_mail_batch(event.ids)
             # in the customer's chatter, its delivery followed, as the run's emails
             self.env["debt.collection.run"].sudo()._show_on_customers(mails, event)
         return {"type": "ir.actions.act_window_close"}
+
+    def _queue_recap_letter(self, call, today):
+        """The recap, in the customer's language, waits in Letters to Print."""
+        summary = self.with_context(lang=self.partner_id.lang or self.env.lang)._summary()
+        values = dict(self._event_values(today), channel="letter", letter_type="call_recap", state="to_print")
+        values.update(note=summary, outcome=False, payment_method=False, payment_date=False)
+        return self.env["debt.collection.event"].sudo().create(values)
 
     def _check_input(self):
         needs_invoices = self.outcome in ("paid", "promise", "problem")
