@@ -62,7 +62,9 @@ def test_split_adds_up_exactly():
 def test_instalment_dates_by_months_and_weeks():
     assert instalment_dates(date(2026, 1, 31), 3) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
     assert instalment_dates(date(2026, 5, 1), 3, every=2, unit="weeks") == [
-        date(2026, 5, 1), date(2026, 5, 15), date(2026, 5, 29)
+        date(2026, 5, 1),
+        date(2026, 5, 15),
+        date(2026, 5, 29),
     ]
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
     with pytest.raises(ValueError):
@@ -77,8 +79,11 @@ def test_plan_interest_on_declining_balance():
 
 
 def test_payments_fill_instalments_in_date_order():
-    plan = [Instalment(3, date(2026, 7, 1), 300.0), Instalment(1, date(2026, 5, 1), 300.0),
-            Instalment(2, date(2026, 6, 1), 400.0)]
+    plan = [
+        Instalment(3, date(2026, 7, 1), 300.0),
+        Instalment(1, date(2026, 5, 1), 300.0),
+        Instalment(2, date(2026, 6, 1), 400.0),
+    ]
     result = allocate_payments(plan, 450.0, date(2026, 6, 5))
     assert result[1].paid == 300.0 and result[1].state == "paid"
     assert result[2].paid == 150.0 and result[2].state == "missed"
@@ -126,5 +131,7 @@ def test_a_public_body_goes_to_the_administrative_court_without_cerfa():
 def test_evidence_pack_completeness():
     assert missing_for_court(["invoice", "formal_notice", "quote", "terms"]) == []
     assert missing_for_court(["invoice", "reminder"]) == [
-        ("formal_notice",), ("contract", "quote", "purchase_order"), ("terms",)
+        ("formal_notice",),
+        ("contract", "quote", "purchase_order"),
+        ("terms",),
     ]

@@ -14,7 +14,6 @@ from rules.escalation import (
     EMAIL_OK,
     HOLD_DISPUTE,
     HOLD_PROMISE,
-    OVERDUE,
     PRE_DUE,
     WAIT_APPROVAL,
     WAIT_COVERED,
@@ -29,6 +28,7 @@ from rules.escalation import (
     rank_of,
     review,
 )
+from rules.tests.lives import apply
 
 DUE = date(2026, 3, 31)
 
@@ -60,22 +60,6 @@ def invoice(id_, due=DUE, amount=1000.0, **values):
 
 def customer(*invoices, **values):
     return Customer(7, tuple(invoices), controller_id=99, **values)
-
-
-def apply(cust, comm, today):
-    """The customer once ``comm`` went out ``today`` (what the run writes)."""
-    invoices = tuple(
-        replace(inv, rank=comm.advancing[inv.id], taken=inv.taken | {comm.step.id})
-        if inv.id in comm.advancing
-        else inv
-        for inv in cust.invoices
-    )
-    return replace(
-        cust,
-        invoices=invoices,
-        last_date=today,
-        last_overdue_date=today if comm.kind == OVERDUE else cust.last_overdue_date,
-    )
 
 
 def live(cust, first, last, events=None, runs_per_day=1):
