@@ -527,7 +527,7 @@ class DebtCollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------ writing invoices
 
     def _advance_invoices(self, events, today):
-        """Record the step each advanced invoice took, in one query."""
+        """Record the step each advanced invoice of these (approved) events took, in one query."""
         lines = events.line_ids.filtered("advanced")
         if not lines:
             return
@@ -538,29 +538,44 @@ class DebtCollectionRun(models.AbstractModel):
             ["debt_step_id", "debt_level", "debt_last_date"],
             SQL(
                 """UPDATE account_move m
-                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s,
-                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s
                      FROM (VALUES %s) AS v(id, step_id, level)
                     WHERE m.id = v.id""",
                 today,
-                self.env.uid,
                 SQL(", ").join(values),
             ),
         )
 
-    def _write_next_dates(self, reviews, failed_partner_ids, today):
-        """The invoices' next action dates from the reviews, in one query, changed rows only.
+    def _record_dunning_state(self, reviews, events, failed_partner_ids, today):
+        """The invoices' step and next action date after the batch, in one UPDATE of the rows
+        that change (``account_move`` has 32 indexes: each row rewritten once).
 
-        A customer that failed stays due today: the next run, once the fault is mended,
-        tries it again.
+        An invoice advanced by ``events`` takes its step; every reviewed invoice gets the next
+        date its review gave, and a customer that failed stays due today: the next run, once
+        the fault is mended, tries it again.
         """
+        steps = {
+            line.move_id.id: line.step_id
+            for line in events.filtered(lambda e: e.state != STATE_TO_APPROVE).line_ids
+            if line.advanced
+        }
         values = []
         for result in reviews:
             failed = result.partner_id in failed_partner_ids
             for move_id, next_date in result.next_dates.items():
                 if failed and next_date is not None:
                     next_date = today
-                values.append(SQL("(%s, %s::date)", move_id, next_date))
+                step = steps.get(move_id)
+                values.append(
+                    SQL(
+                        "(%s, %s::date, %s::int, %s::int, %s::date)",
+                        move_id,
+                        next_date,
+                        step.id if step else None,
+                        step.level if step else None,
+                        today if step else None,
+                    )
+                )
         if not values:
             return
         moves = self.env["account.move"].browse(
@@ -568,11 +583,18 @@ class DebtCollectionRun(models.AbstractModel):
         )
         self._update_moves(
             moves,
-            ["debt_next_date"],
+            ["debt_next_date", "debt_step_id", "debt_level", "debt_last_date"],
             SQL(
-                """UPDATE account_move m SET debt_next_date = v.next_date
-                     FROM (VALUES %s) AS v(id, next_date)
-                    WHERE m.id = v.id AND m.debt_next_date IS DISTINCT FROM v.next_date""",
+                """UPDATE account_move m
+                      SET debt_next_date = v.next_date,
+                          debt_step_id = COALESCE(v.step_id, m.debt_step_id),
+                          debt_level = COALESCE(v.level, m.debt_level),
+                          debt_last_date = COALESCE(v.last_date, m.debt_last_date),
+                          write_date = CASE WHEN v.step_id IS NULL THEN m.write_date
+                                            ELSE NOW() AT TIME ZONE 'UTC' END
+                     FROM (VALUES %s) AS v(id, next_date, step_id, level, last_date)
+                    WHERE m.id = v.id
+                      AND (v.step_id IS NOT NULL OR m.debt_next_date IS DISTINCT FROM v.next_date)""",
                 SQL(", ").join(values),
             ),
         )

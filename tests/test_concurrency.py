@@ -159,7 +159,7 @@ class TestCommittedRuns(BaseCase):
 
     def test_a_run_killed_halfway_is_completed_by_the_next_without_duplicates(self):
         run_class = self.registry["debt.collection.run"]
-        original_advance = run_class._advance_invoices
+        original_advance = run_class._record_dunning_state
         calls = []
 
         def advance_then_die_in_second_batch(run, *args, **kwargs):
@@ -176,7 +176,7 @@ class TestCommittedRuns(BaseCase):
                 return done
 
             with (
-                patch.object(run_class, "_advance_invoices", advance_then_die_in_second_batch),
+                patch.object(run_class, "_record_dunning_state", advance_then_die_in_second_batch),
                 self.assertRaisesRegex(WorkerKilled, "worker killed"),
             ):
                 self.escalate(cr, batch_size=batch, on_batch_done=commit_like_the_cron)

@@ -133,7 +133,8 @@ def decide_all(env, company, today):
     run = env["debt.collection.run"].with_company(company)
     after, batches, decisions, customers = 0, 0, 0, 0
     while partner_ids := run._candidate_partners(company, today, after, run_batch_size()):
-        decisions += sum(1 for review in run._review(company, partner_ids, today, lock=True) if review.communication)
+        reviews = run._review(company, partner_ids, today, lock=True)
+        decisions += sum(1 for review in reviews if review.communication)
         customers += len(partner_ids)
         batches += 1
         after = partner_ids[-1]
