@@ -254,7 +254,7 @@ class DebtCollectionEvent(models.Model):
         else:
             document = self.env["ir.attachment"].create(
                 {
-                    "name": self.env._("Letters %(date)s.pdf", date=format_date(self.env, today)),
+                    "name": self.env._("Letters %(date)s.pdf", date=today.isoformat()),
                     "raw": merge_pdf([attachment.raw for attachment in attachments]),
                     "mimetype": "application/pdf",
                 }

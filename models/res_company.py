@@ -129,7 +129,7 @@ class ResCompany(models.Model):
             "satisfaction": self.env.ref("account_debt_collection.mail_template_satisfaction", False),
             "reminder": self.env.ref("account_debt_collection.mail_template_reminder", False),
         }
-        Scenario.create(
+        scenarios = Scenario.create(
             [
                 {
                     "name": self.env._("Standard (France)"),
@@ -140,6 +140,18 @@ class ResCompany(models.Model):
                 for company in self - has_default
             ]
         )
+        self._debt_name_in_every_language(scenarios, templates)
+
+    def _debt_name_in_every_language(self, scenarios, templates):
+        """Name the default scenarios and their steps in every installed language, not only in
+        the one they were created in (a French controller on a database installed in English)."""
+        for lang, _name in self.env["res.lang"].get_installed():
+            env = self.with_context(lang=lang).env
+            names = [values["name"] for values in _default_steps(env, templates)]
+            for scenario in scenarios:
+                scenario.update_field_translations("name", {lang: env._("Standard (France)")})
+                for step, name in zip(scenario.step_ids.sorted("offset_days"), names, strict=True):
+                    step.update_field_translations("name", {lang: name})
 
     # ------------------------------------------------------------------ late-payment penalties
 
