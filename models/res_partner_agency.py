@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+from .debt_collection_access import USER, require_group
+from .res_partner import INTERNAL
+
 
 class ResPartner(models.Model):
     """Collection agencies and factors that collection cases are handed to."""
@@ -9,14 +12,23 @@ class ResPartner(models.Model):
     debt_agency_kind = fields.Selection(
         [("agency", "Collection Agency"), ("factor", "Factor")],
         string="Collection Partner",
+        copy=False,
+        groups=INTERNAL,
+        debt_write=USER,
         help="Cases may be handed off to this partner.",
     )
     debt_agency_commission = fields.Float(
-        string="Commission (%)", help="Share of the amounts recovered the agency or factor keeps."
+        string="Commission (%)",
+        copy=False,
+        groups=INTERNAL,
+        debt_write=USER,
+        help="Share of the amounts recovered the agency or factor keeps.",
     )
-    debt_agency_fixed_fee = fields.Float(string="Fixed Fee per Case", digits="Account")
+    debt_agency_fixed_fee = fields.Float(
+        string="Fixed Fee per Case", digits="Account", copy=False, groups=INTERNAL, debt_write=USER
+    )
     debt_case_count = fields.Integer(
-        string="Collection Cases", compute="_compute_debt_case_count", groups="account.group_account_invoice"
+        string="Collection Cases", compute="_compute_debt_case_count", groups=INTERNAL
     )
 
     @api.depends_context("company")
@@ -30,4 +42,5 @@ class ResPartner(models.Model):
 
     def action_debt_open_case(self):
         """The customer's open collection case, opened with its overdue invoices if none."""
+        require_group(self.env, USER, self.env._("Only a Collection User can open a collection case."))
         return self.env["debt.collection.case"]._action_open_for_partners(self.commercial_partner_id)
