@@ -4,8 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..rules.payment_terms import exceeds_legal_term
-from .debt_collection_access import SYSTEM, USER, require_group
-from .res_partner import INTERNAL
+from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group
 
 CHASEABLE_PAYMENT_STATES = ("not_paid", "partial")
 
@@ -290,6 +289,7 @@ class AccountMove(models.Model):
     def action_debt_raise_dispute(self):
         require_group(self.env, USER, self.env._("Only a Collection User can raise a dispute."))
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Raise a Dispute"),

@@ -23,12 +23,24 @@ USER = "account_debt_collection.group_debt_collection_user"
 MANAGER = "account_debt_collection.group_debt_collection_manager"
 #: ``debt_write`` of a field that no user sets: the module's own code writes it as superuser.
 SYSTEM = "system"
+#: Who reads the collection at all: the company's billing users and auditors (``groups`` of the
+#: internal fields), never a portal or public user.
+INTERNAL_GROUPS = ("account.group_account_invoice", "account.group_account_readonly")
+INTERNAL = ",".join(INTERNAL_GROUPS)
 
 
 def require_group(env, group, message):
     """Refuse (``AccessError`` with ``message``) unless the user is in ``group`` or is the superuser."""
     if not (env.su or env.user.has_group(group)):
         raise AccessError(message)
+
+
+def require_internal(env):
+    """Refuse anyone but the company's billing users and auditors (a portal user, an employee)."""
+    if not (env.su or any(env.user.has_group(group) for group in INTERNAL_GROUPS)):
+        raise AccessError(
+            env._("Only the company's billing users and auditors can open the collection of a customer.")
+        )
 
 
 class DebtCollectionAccessMixin(models.AbstractModel):

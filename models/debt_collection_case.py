@@ -40,7 +40,7 @@ class DebtCollectionCase(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
     )
     stage_id = fields.Many2one(
         "debt.collection.case.stage",
@@ -433,6 +433,7 @@ class DebtCollectionCase(models.Model):
                 "domain": [("id", "in", self.ids)]}
 
     def action_view_invoices(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -461,6 +462,7 @@ class DebtCollectionCase(models.Model):
 
     def _wizard_action(self, model, name):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": model,
@@ -484,9 +486,11 @@ class DebtCollectionCase(models.Model):
         return self._wizard_action("debt.collection.case.outcome.wizard", self.env._("Record the Outcome"))
 
     def action_print_summary(self):
+        self.check_access("read")
         return self.env.ref("account_debt_collection.action_report_case_summary").report_action(self)
 
     def action_print_court(self):
+        self.check_access("read")
         return self.env.ref("account_debt_collection.action_report_case_court").report_action(self)
 
     def action_collect_documents(self):

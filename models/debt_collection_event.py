@@ -247,8 +247,9 @@ class DebtCollectionEvent(models.Model):
     def write(self, vals):
         if self.env.su:
             return super().write(vals)
-        if vals and set(vals) <= set(LETTER_PROOF_FIELDS):
-            return self._debt_record_letter_proof(vals)
+        recorded = set(vals) - {"id"}  # the standard Import names the record it writes
+        if recorded and recorded <= set(LETTER_PROOF_FIELDS):
+            return self._debt_record_letter_proof({name: vals[name] for name in recorded})
         raise AccessError(
             self.env._(
                 "Only the collection workflow itself can change a collection event: it records what was done."

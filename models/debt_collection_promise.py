@@ -31,7 +31,13 @@ class DebtCollectionPromise(models.Model):
         "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, readonly=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        readonly=True,
+        tracking=True,
+        check_company=True,
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -181,9 +187,10 @@ class DebtCollectionPromise(models.Model):
             self.with_company(company)._debt_check_values(
                 partner, moves, fields.Date.to_date(vals.get("date")), vals.get("amount", 0.0)
             )
-            vals["baseline"] = sum(moves.mapped("amount_residual_signed"))
             vals["partner_id"] = partner.commercial_partner_id.id
-        promises = super(DebtCollectionPromise, self.sudo()).create(vals_list).with_env(self.env)
+        promises = super().create(vals_list)
+        for promise in promises.sudo():  # what the invoices owed when it was made: the workflow's figure
+            promise.baseline = sum(promise.move_ids.mapped("amount_residual_signed"))
         for promise in promises:
             promise.move_ids._message_log_batch(
                 bodies=dict.fromkeys(

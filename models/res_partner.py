@@ -1,11 +1,7 @@
 from odoo import api, fields, models
 
 from ..rules.phone import to_e164
-from .debt_collection_access import SYSTEM, USER, require_group
-
-#: Who reads a customer's collection file (dunning settings, payer profile, insurance, risk):
-#: the company's billing users and auditors; never a portal or public user, whatever the route.
-INTERNAL = "account.group_account_invoice,account.group_account_readonly"
+from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group, require_internal
 
 
 class ResPartner(models.Model):
@@ -132,6 +128,7 @@ class ResPartner(models.Model):
         return self.env["debt.collection.call.wizard"]._action_open("res.partner", self)
 
     def action_debt_view_promises(self):
+        require_internal(self.env)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_debt_collection.action_debt_collection_promise"
@@ -141,6 +138,7 @@ class ResPartner(models.Model):
         return action
 
     def action_debt_view_disputes(self):
+        require_internal(self.env)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_debt_collection.action_debt_collection_dispute"

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-from .debt_collection_access import USER, require_group
-from .res_partner import INTERNAL
+from .debt_collection_access import INTERNAL, USER, require_group
 
 
 class ResPartner(models.Model):

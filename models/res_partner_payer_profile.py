@@ -3,8 +3,7 @@ from odoo.tools import SQL
 
 from ..rules.analytics import PAYER_CLASSES, window_start
 from .account_move import CHASEABLE_PAYMENT_STATES
-from .debt_collection_access import SYSTEM, USER
-from .res_partner import INTERNAL
+from .debt_collection_access import INTERNAL, SYSTEM, USER, require_internal
 
 PAYER_CLASS_SELECTION = [
     ("A", "A - Pays on Time"),
@@ -432,6 +431,7 @@ class ResPartner(models.Model):
 
     def action_debt_open_paid_invoices(self):
         """The paid invoices of the profile's window, with their days late."""
+        require_internal(self.env)
         self.ensure_one()
         today = fields.Date.context_today(self)
         return {
@@ -450,6 +450,7 @@ class ResPartner(models.Model):
 
     def action_debt_open_receivables(self):
         """The open receivable items that make up the outstanding."""
+        require_internal(self.env)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

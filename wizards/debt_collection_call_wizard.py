@@ -28,7 +28,7 @@ class DebtCollectionCallWizard(models.TransientModel):
     _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, check_company=True)
     activity_id = fields.Many2one("mail.activity", string="Phone Task")
     move_ids = fields.Many2many(
         "account.move",
@@ -74,6 +74,7 @@ class DebtCollectionCallWizard(models.TransientModel):
 
     @api.model
     def _action_open(self, model, records):
+        records.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log a Call"),

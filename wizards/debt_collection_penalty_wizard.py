@@ -19,7 +19,9 @@ class DebtCollectionPenaltyWizard(models.TransientModel):
     _description = "Invoice Late-Payment Penalties"
     _check_company_auto = True
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     date = fields.Date(
         string="Computed To",
