@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .debt_collection_access import INTERNAL, USER, require_group
 
@@ -29,6 +30,14 @@ class ResPartner(models.Model):
     debt_case_count = fields.Integer(
         string="Collection Cases", compute="_compute_debt_case_count", groups=INTERNAL
     )
+
+    @api.constrains("debt_agency_commission", "debt_agency_fixed_fee")
+    def _check_debt_agency_terms(self):
+        for partner in self:
+            if not 0 <= partner.debt_agency_commission <= 100 or partner.debt_agency_fixed_fee < 0:
+                raise ValidationError(
+                    self.env._("A commission goes from 0 to 100 %, and a fixed fee cannot be negative.")
+                )
 
     @api.depends_context("company")
     def _compute_debt_case_count(self):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..rules.analytics import PAYER_CLASSES, window_start
@@ -124,6 +125,11 @@ class ResPartner(models.Model):
         help="Outstanding above the credit insurance cover, or the cover has expired.",
     )
     debt_risk_alert = fields.Char(string="Risk Alert", compute="_compute_debt_risk", groups=RISK_GROUPS)
+
+    @api.constrains("debt_insured_amount")
+    def _check_debt_insured_amount(self):
+        if any(partner.debt_insured_amount < 0 for partner in self):
+            raise ValidationError(self.env._("An insured amount cannot be negative."))
 
     @api.depends_context("company")
     @api.depends("credit_limit", "debt_insurer_id", "debt_insured_amount", "debt_insurance_end_date")

@@ -158,6 +158,14 @@ class DebtCollectionCallWizard(models.TransientModel):
         )
         return events.activity_id.filtered("active")[:1]
 
+    @api.onchange("partner_id", "company_id")
+    def _onchange_partner_id(self):
+        """Another customer: the invoices of the previous one go (the server refuses them anyway)."""
+        self.move_ids = self.move_ids.filtered(
+            lambda m: m.commercial_partner_id == self.partner_id.commercial_partner_id
+            and m.company_id == self.company_id
+        )
+
     @api.depends("move_ids")
     def _compute_total_due(self):
         for wizard in self:
