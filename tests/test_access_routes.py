@@ -4,6 +4,7 @@ JSON-RPC, XML-RPC, the report URLs. What the customer may read of itself still r
 import xmlrpc.client
 
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -77,6 +78,7 @@ class TestAccessRoutes(HttpCase):
         self.assertNotIn("debt_payer_class", record)
         self.assertFalse(set(self.internal_fields) & set(self.call_kw("res.partner", "fields_get", [])))
 
+    @mute_logger("odoo.addons.rpc.controllers.xmlrpc", "odoo.http")  # deprecation notices, the refusals
     def test_xml_rpc_refuses_it_too(self):
         db = self.env.cr.dbname
         uid = self.xmlrpc_common.authenticate(db, "client_portal", "client_portal", {})
