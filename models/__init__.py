@@ -1,3 +1,4 @@
+from . import debt_collection_access
 from . import res_company
 from . import res_partner
 from . import debt_collection_scenario

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .debt_collection_access import MANAGER, USER, require_group
 from .debt_collection_step import LETTER_TYPES
 
 #: How a call ends (Log a Call wizard).
@@ -50,15 +51,22 @@ EMAIL_ISSUES = [
     ("failed", "Last Email Failed"),
 ]
 
-#: What may still change on an event once it exists: the life of its letter.
-MUTABLE_FIELDS = {"state", "letter_attachment_id", "tracking_number", "printed_date", "sent_date", "note"}
+#: What a Collection User records on a letter once it left, through ``_debt_record_letter_proof``
+#: (a form saving these fields goes there): the registered letter's number. The rest of an
+#: event (its date, author, note, figures, lines, state) is never written by a user.
+LETTER_PROOF_FIELDS = ("tracking_number",)
 
 
 class DebtCollectionEvent(models.Model):
-    """An action taken towards a customer: immutable once created.
+    """An action taken towards a customer: a record of what was done, written once.
 
     One event per communication (one customer, one run); its lines are the invoices it
     concerns. Analytics read events, the chatter only echoes them.
+
+    No user creates, changes or deletes an event: the run, the wizards (Log a Call, hand-off,
+    payment plan) and the event's own methods (printing letters, approving, delivery
+    feedback) check who asks, then write as superuser. The one thing a user records by hand
+    is the proof of a letter (``LETTER_PROOF_FIELDS``), through ``_debt_record_letter_proof``.
     """
 
     _name = "debt.collection.event"
@@ -231,23 +239,68 @@ class DebtCollectionEvent(models.Model):
             ]
         return commands
 
-    def write(self, vals):
-        if not self.env.su and set(vals) - MUTABLE_FIELDS:
-            raise UserError(
-                self.env._("Collection events are a record of what was done: they cannot be changed.")
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
+    @api.model_create_multi
+    def create(self, vals_list):
         if not self.env.su:
-            raise UserError(
-                self.env._("Collection events are a record of what was done: they cannot be deleted.")
+            raise AccessError(
+                self.env._(
+                    "Only the collection workflow itself can record a collection event: log a call, "
+                    "or let the dunning run."
+                )
             )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        recorded = set(vals) - {"id"}  # the standard Import names the record it writes
+        if recorded and recorded <= set(LETTER_PROOF_FIELDS):
+            return self._debt_record_letter_proof({name: vals[name] for name in recorded})
+        raise AccessError(
+            self.env._(
+                "Only the collection workflow itself can change a collection event: it records what was done."
+            )
+        )
+
+    def unlink(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the collection workflow itself can delete a collection event: it records what was "
+                "done."
+                )
+            )
+        return super().unlink()
+
+    def _debt_record_letter_proof(self, vals):
+        """A Collection User records the registered letter's number of letters that left.
+
+        Once recorded, only a Collection Manager corrects it. Nothing else of the event changes.
+        """
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can record the number of a registered letter.")
+        )
+        number = (vals.get("tracking_number") or "").strip() or False
+        not_sent = self.filtered(lambda e: e.channel != "registered_letter" or e.state != "done")
+        if not_sent:
+            raise UserError(
+                self.env._(
+                    "A registered letter's number is recorded once it was printed: %(events)s.",
+                    events=", ".join(not_sent.mapped("reference")),
+                )
+            )
+        recorded = self.filtered(lambda e: e.tracking_number and e.tracking_number != number)
+        if recorded:
+            require_group(
+                self.env,
+                MANAGER,
+                self.env._("Only a Collection Manager can correct the number of a registered letter."),
+            )
+        return self.sudo().write({"tracking_number": number})
 
     def action_approve(self):
         """A Collection Manager lets steps that needed approval go out: they are sent now."""
-        self._debt_check_manager(self.env._("Only a Collection Manager can approve a dunning step."))
+        require_group(self.env, MANAGER, self.env._("Only a Collection Manager can approve a dunning step."))
         pending = self.filtered(lambda e: e.state == "to_approve")
         later = pending._debt_later_communications()
         if later:
@@ -264,14 +317,10 @@ class DebtCollectionEvent(models.Model):
 
     def action_refuse(self):
         """A Collection Manager refuses steps awaiting approval: nothing goes out."""
-        self._debt_check_manager(self.env._("Only a Collection Manager can refuse a dunning step."))
+        require_group(self.env, MANAGER, self.env._("Only a Collection Manager can refuse a dunning step."))
         pending = self.filtered(lambda e: e.state == "to_approve")
         self.env["debt.collection.run"]._refuse_approval(pending, self.env.user)
         return True
-
-    def _debt_check_manager(self, message):
-        if not self.env.user.has_group("account_debt_collection.group_debt_collection_manager"):
-            raise AccessError(message)
 
     def _debt_later_communications(self):
         """Communications of the same customers decided after these events, still standing."""

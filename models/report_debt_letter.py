@@ -37,6 +37,7 @@ class ReportDebtLetter(models.AbstractModel):
         data = data or {}
         context = self.env.context
         events = self.env["debt.collection.event"].browse(docids)
+        events.check_access("read")  # the letters are read as superuser: only the events' readers print them
         letter_date = fields.Date.to_date(
             data.get("letter_date") or context.get("debt_letter_date") or fields.Date.context_today(self)
         )

@@ -26,6 +26,8 @@ from datetime import timedelta
 
 #: Amounts closer than this are equal (company currency, two decimals).
 TOLERANCE = 0.005
+#: A promise further ahead than this is not a promise to pay: the dunning would stop for good.
+MAX_PROMISE_DAYS = 365
 
 RUNNING = "running"
 KEPT = "kept"
@@ -103,7 +105,8 @@ def allocate(amount, residuals):
 def check_promise(promised_date, amount, today, total_due):
     """The problems of a promise about to be recorded, as ``(code, value)`` pairs.
 
-    Codes: ``date_past`` (before today), ``amount_not_positive``, ``amount_exceeds``
+    Codes: ``date_past`` (before today), ``date_too_far`` (more than ``MAX_PROMISE_DAYS``
+    ahead; the value is the last day allowed), ``amount_not_positive``, ``amount_exceeds``
     (more than its invoices owe), ``no_invoice`` (``total_due`` is None).
     """
     problems = []
@@ -111,6 +114,8 @@ def check_promise(promised_date, amount, today, total_due):
         problems.append(("no_invoice", None))
     if not promised_date or promised_date < today:
         problems.append(("date_past", promised_date))
+    elif (promised_date - today).days > MAX_PROMISE_DAYS:
+        problems.append(("date_too_far", today + timedelta(days=MAX_PROMISE_DAYS)))
     if amount <= 0:
         problems.append(("amount_not_positive", amount))
     elif total_due is not None and amount > total_due + TOLERANCE:

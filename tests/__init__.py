@@ -14,3 +14,6 @@ from . import test_migration
 from . import test_penalties
 from . import test_court
 from . import test_printing
+from . import test_access
+from . import test_bad_input
+from . import test_access_routes
