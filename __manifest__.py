@@ -8,7 +8,7 @@
     "maintainers": ["account_debt_collection developers"],
     "website": "https://github.com/account-debt-collection/account_debt_collection",
     "license": "LGPL-3",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "sms"],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "openupgradelib"]},
     "data": [
         "security/debt_collection_security.xml",
@@ -22,6 +22,7 @@
         "report/report_invoice.xml",
         "report/debt_collection_case_report.xml",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "data/ir_cron_data.xml",
         "data/debt_collection_analytics_cron.xml",
         "data/debt_collection_dispute_data.xml",

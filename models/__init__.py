@@ -14,6 +14,7 @@ from . import debt_collection_run_log
 from . import debt_collection_run
 from . import debt_collection_run_data
 from . import debt_collection_channel_email
+from . import debt_collection_channel_sms
 from . import debt_collection_channel_satisfaction
 from . import debt_collection_channel_phone
 from . import debt_collection_channel_letter
@@ -35,6 +36,7 @@ from . import ir_actions_report
 from . import mail_template
 from . import mail_mail
 from . import mail_thread
+from . import sms_tracker
 from . import account_move_penalty
 from . import account_move_line
 from . import res_partner_legal
