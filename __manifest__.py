@@ -39,6 +39,7 @@
         "views/debt_collection_dispute_views.xml",
         "views/debt_collection_promise_views.xml",
         "views/res_config_settings_views.xml",
+        "views/debt_collection_followup_views.xml",
         "wizards/debt_collection_call_wizard_views.xml",
         "wizards/debt_collection_run_wizard_views.xml",
         "wizards/debt_collection_penalty_wizard_views.xml",
@@ -51,6 +52,9 @@
         "demo/account_move_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "account_debt_collection/static/src/**/*",
+        ],
         "web.assets_tests": [
             "account_debt_collection/static/tests/tours/**/*",
         ],

@@ -10,6 +10,7 @@ from . import res_partner_agency
 from . import account_move
 from . import debt_collection_event
 from . import debt_collection_event_line
+from . import debt_collection_event_statement
 from . import debt_collection_run_log
 from . import debt_collection_run
 from . import debt_collection_run_data
@@ -37,6 +38,8 @@ from . import mail_template
 from . import mail_mail
 from . import mail_thread
 from . import sms_tracker
+from . import mail_activity
+from . import debt_collection_followup
 from . import account_move_penalty
 from . import account_move_line
 from . import res_partner_legal

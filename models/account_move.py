@@ -1,4 +1,3 @@
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -223,6 +222,11 @@ class AccountMove(models.Model):
     def action_debt_log_call(self):
         """Open the Log a Call wizard on these invoices."""
         return self.env["debt.collection.call.wizard"]._action_open("account.move", self)
+
+    def action_debt_open_followup(self):
+        """The follow-up screen of this invoice's customer."""
+        self.ensure_one()
+        return self.env["debt.collection.followup"]._action_open(self.commercial_partner_id, self.company_id)
 
     def action_debt_raise_dispute(self):
         self.ensure_one()

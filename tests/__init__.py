@@ -14,3 +14,4 @@ from . import test_migration
 from . import test_penalties
 from . import test_court
 from . import test_sms
+from . import test_followup
