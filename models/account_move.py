@@ -1,3 +1,4 @@
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 

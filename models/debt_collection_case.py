@@ -39,7 +39,9 @@ class DebtCollectionCase(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
     stage_id = fields.Many2one(
         "debt.collection.case.stage",
         required=True,
@@ -214,10 +216,9 @@ class DebtCollectionCase(models.Model):
         labels = dict(kinds._description_selection(self.env))
         for case in self:
             missing = rules.missing_for_court(case.document_ids.mapped("kind"))
-            case.evidence_missing = (
-                ", ".join(self.env._(" or ").join(labels[kind] for kind in group) for group in missing)
-                or False
-            )
+            case.evidence_missing = ", ".join(
+                self.env._(" or ").join(labels[kind] for kind in group) for group in missing
+            ) or False
 
     @api.depends("partner_id.commercial_partner_id.city")
     def _compute_court_city(self):
@@ -301,17 +302,10 @@ class DebtCollectionCase(models.Model):
         new = self.env._("New")
         to_number = [vals for vals in vals_list if vals.get("name", new) == new]
         if to_number:
-            sequence = (
-                self.env["ir.sequence"]
-                .sudo()
-                .search(
-                    [
-                        ("code", "=", "debt.collection.case"),
-                        ("company_id", "in", [self.env.company.id, False]),
-                    ],
-                    order="company_id",
-                    limit=1,
-                )
+            sequence = self.env["ir.sequence"].sudo().search(
+                [("code", "=", "debt.collection.case"), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
             )
             for vals in to_number:
                 vals["name"] = sequence._next() if sequence else new
@@ -376,8 +370,7 @@ class DebtCollectionCase(models.Model):
     def _action_open_for_invoices(self, moves):
         """Server action on selected invoices: add them to their customers' cases."""
         moves = moves.filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.state == "posted"
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
             and m.payment_state in CHASEABLE_PAYMENT_STATES
         )
         if not moves:
@@ -399,12 +392,8 @@ class DebtCollectionCase(models.Model):
         }
         if len(self) == 1:
             return {**action, "view_mode": "form", "views": [(False, "form")], "res_id": self.id}
-        return {
-            **action,
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": [("id", "in", self.ids)],
-        }
+        return {**action, "view_mode": "list,form", "views": [(False, "list"), (False, "form")],
+                "domain": [("id", "in", self.ids)]}
 
     def action_view_invoices(self):
         return {
@@ -421,7 +410,9 @@ class DebtCollectionCase(models.Model):
 
     def _debt_check_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only a Collection Manager can hand a case off or write it off."))
+            raise AccessError(
+                self.env._("Only a Collection Manager can hand a case off or write it off.")
+            )
 
     def _debt_check_manager_on_open_case(self):
         """Hand-offs and outcomes: a Collection Manager, on a case that is not closed yet."""
@@ -535,14 +526,8 @@ class DebtCollectionCase(models.Model):
                         "mimetype": "application/pdf" if extension == "pdf" else "text/html",
                     }
                 )
-            vals = {
-                "case_id": case.id,
-                "kind": kind,
-                "name": name,
-                "origin": origin,
-                "source": "auto",
-                "attachment_id": attachment,
-            }
+            vals = {"case_id": case.id, "kind": kind, "name": name, "origin": origin,
+                    "source": "auto", "attachment_id": attachment}
             values.append(vals)
             if content is not None:
                 new_attachment_of.append((vals, len(attachments) - 1))
@@ -584,11 +569,8 @@ class DebtCollectionCase(models.Model):
                 kind = "formal_notice" if letter.letter_type == "formal_notice" else "reminder"
                 name = letter.reference
                 if letter.tracking_number:
-                    name = self.env._(
-                        "%(letter)s (registered letter %(number)s)",
-                        letter=name,
-                        number=letter.tracking_number,
-                    )
+                    name = self.env._("%(letter)s (registered letter %(number)s)",
+                                      letter=name, number=letter.tracking_number)
                 origin = f"debt.collection.event,{letter.id}"
                 if letter.id in rendered:
                     content, ext = rendered[letter.id]
@@ -641,14 +623,9 @@ class DebtCollectionCase(models.Model):
         money = book.add_format({"num_format": "#,##0.00"})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
         headers = [
-            self.env._("Invoice"),
-            self.env._("Invoice Date"),
-            self.env._("Due Date"),
-            self.env._("Days Overdue"),
-            self.env._("Total"),
-            self.env._("Amount Due"),
-            self.env._("Late Interest"),
-            self.env._("Recovery Indemnity"),
+            self.env._("Invoice"), self.env._("Invoice Date"), self.env._("Due Date"),
+            self.env._("Days Overdue"), self.env._("Total"), self.env._("Amount Due"),
+            self.env._("Late Interest"), self.env._("Recovery Indemnity"),
         ]
         sheet.write_row(0, 0, headers, bold)
         totals = [0.0] * 4
@@ -814,7 +791,9 @@ class DebtCollectionCase(models.Model):
             ["__count", "payment_state:array_agg"],
         )
         paid = self.browse(
-            case.id for case, _count, states in counts if not set(states) & set(CHASEABLE_PAYMENT_STATES)
+            case.id
+            for case, _count, states in counts
+            if not set(states) & set(CHASEABLE_PAYMENT_STATES)
         )
         if paid:
             paid.write({"stage_id": self.env.ref("account_debt_collection.stage_recovered").id})

@@ -30,7 +30,9 @@ class DebtCollectionStep(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
-    scenario_id = fields.Many2one("debt.collection.scenario", required=True, ondelete="cascade", index=True)
+    scenario_id = fields.Many2one(
+        "debt.collection.scenario", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="scenario_id.company_id", store=True)
     offset_days = fields.Integer(
         string="Offset (days)",
@@ -56,7 +58,9 @@ class DebtCollectionStep(models.Model):
         help="Letter printed for letter and registered letter steps (and for an email or SMS "
         "step when the customer can be reached by neither).",
     )
-    activity_type_id = fields.Many2one("mail.activity.type", help="Task created for phone steps.")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type", help="Task created for phone steps."
+    )
     assignee = fields.Selection(
         [("controller", "Credit Controller"), ("salesperson", "Salesperson")],
         default="controller",

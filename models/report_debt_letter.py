@@ -292,7 +292,7 @@ class Reader:
         return babel.dates.format_date(day, pattern, locale=self.date_locale)
 
     def long_date(self, day):
-        """ "2 May 2026", "2 mai 2026"; in French the first of the month is "1er"."""
+        """"2 May 2026", "2 mai 2026"; in French the first of the month is "1er"."""
         if not day:
             return ""
         text = babel.dates.format_date(day, "long", locale=self.date_locale)
