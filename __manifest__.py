@@ -49,7 +49,6 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
-        "demo/account_move_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

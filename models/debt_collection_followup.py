@@ -70,7 +70,7 @@ class DebtCollectionFollowup(models.Model):
     payer_class = fields.Selection(PAYER_CLASS_SELECTION, readonly=True)
     excluded = fields.Boolean(string="Never Remind", readonly=True)
     level = fields.Integer(string="Dunning Level", readonly=True, aggregator="max")
-    invoice_count = fields.Integer(string="Open Invoices", readonly=True)
+    invoice_count = fields.Integer(string="Invoices Open", readonly=True)
     oldest_due_date = fields.Date(readonly=True)
     days_late = fields.Integer(readonly=True, aggregator="max")
     dunning_date = fields.Date(
@@ -102,7 +102,7 @@ class DebtCollectionFollowup(models.Model):
     on_time_ratio = fields.Float(string="Paid on Time", compute="_compute_profile")
     late_count = fields.Integer(string="Late Invoices", compute="_compute_profile")
     broken_promise_count = fields.Integer(string="Broken Promises", compute="_compute_profile")
-    dispute_count = fields.Integer(string="Disputes", compute="_compute_profile")
+    dispute_count = fields.Integer(string="Disputes in the Window", compute="_compute_profile")
     profile_date = fields.Date(string="Profile Refreshed On", compute="_compute_profile")
 
     move_ids = fields.Many2many("account.move", string="Open Invoices", compute="_compute_records")

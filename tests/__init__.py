@@ -15,3 +15,4 @@ from . import test_penalties
 from . import test_court
 from . import test_sms
 from . import test_followup
+from . import test_followup_tours
