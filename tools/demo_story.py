@@ -15,8 +15,8 @@ Each day from ``FIRST_DAY`` days ago to today, with the clock set to that day (f
   SMS through a stand-in for Odoo's SMS service that accepts them and reports them delivered
   the next day.
 
-The last two days are left as a newcomer finds a Monday morning: letters waiting to be
-printed, a formal notice to approve, calls to make. Nothing is dated in the future. Amounts,
+The last days are left as a newcomer finds a Monday morning: letters waiting to be printed,
+a formal notice to approve, calls to make. Nothing is dated in the future. Amounts,
 days and habits come from a seeded generator: the same story every time, relative to today.
 """
 
@@ -26,8 +26,10 @@ from unittest.mock import patch
 
 #: The story starts this many days ago.
 FIRST_DAY = -150
-#: Days at the end the team has not worked yet (letters to print, calls to make, approvals).
+#: Days at the end the team has not worked yet: letters to print, a step to approve...
 UNWORKED_DAYS = 2
+#: ... and the calls of these last days to make.
+UNCALLED_DAYS = 5
 SEED = 19
 #: The demo's mail server refuses these addresses (a mailbox that no longer exists).
 REFUSED_ADDRESSES = ("reception@hotel-les-tilleuls.example",)
@@ -438,22 +440,23 @@ class Story:
         """Every invoice of the story: its day, customer, lines, and when it is paid."""
         self.invoices = []
         for key, role in CAST.items():
+            rng = random.Random(f"{SEED}-{key}")  # each customer its own: changing one changes no other
             days = role.get("at") or range(role["first"], 0, role["every"])
             unpaid = 0
             for offset in days:
                 if "at" not in role:
-                    offset = min(offset + self.rng.randint(-3, 3), -1)
+                    offset = min(offset + rng.randint(-3, 3), -1)
                 lines = []
-                for _n in range(self.rng.randint(*role["amounts"])):
-                    name, low, high = self.rng.choice(CATALOGUE)
-                    lines.append((name, round(self.rng.uniform(low, high), -1)))
+                for _n in range(rng.randint(*role["amounts"])):
+                    name, low, high = rng.choice(CATALOGUE)
+                    lines.append((name, round(rng.uniform(low, high), -1)))
                 term_days = {"30days": 30, "45days": 45, "15days": 15}[role["term"]]
                 if "stops" in role and offset >= role["stops"]:
                     late = None
                     unpaid += 1
                 else:
                     mean, spread = role["delay"]
-                    late = max(-term_days, round(self.rng.gauss(mean, spread)))
+                    late = max(-term_days, round(rng.gauss(mean, spread)))
                 self.invoices.append(
                     {
                         "offset": offset,
@@ -481,7 +484,9 @@ class Story:
         if worked:
             self.approve(offset)
             self.print_letters(offset)
+        if offset <= -UNCALLED_DAYS:
             self.call(offset)
+        if worked:
             self.resolve_disputes(offset)
         self.cases(offset, worked)
         self.at(offset, 18)

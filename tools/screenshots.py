@@ -29,7 +29,7 @@ DB = "debt_collection_demo"
 #: (file, what to open: a path, or a customer whose follow-up to open, the page's width), in
 #: the demo's data.
 PAGES = [
-    ("screenshot_followup.png", {"followup": "Boulangerie Martin SARL", "width": 1440, "height": 1100}),
+    ("screenshot_followup.png", {"followup": "Imprimerie Girard SA", "width": 1440, "height": 1100}),
     ("screenshot_cases_kanban.png", {"path": "/odoo/collection-cases", "width": 2300, "height": 620}),
 ]
 CHROMIUM_FLAGS = [
