@@ -14,7 +14,7 @@ from .common import DebtCollectionCommon, day
 
 FIRST_DAY, LAST_DAY = -10, 70
 #: Days on which someone also presses "Run Dunning Now" after the scheduled run.
-SECOND_RUN_DAYS = {1, 10, 18, 20, 30, 34, 45}
+SECOND_RUN_DAYS = frozenset({1, 10, 18, 20, 30, 34, 45})
 
 
 @tagged("post_install", "-at_install")
