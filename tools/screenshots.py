@@ -90,7 +90,7 @@ class Chromium:
 
     def __init__(self):
         self.port = free_port()
-        self.profile = tempfile.TemporaryDirectory()
+        self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [
                 "chromium",
