@@ -12,10 +12,12 @@ from . import account_move
 from . import debt_collection_event
 from . import debt_collection_event_letter
 from . import debt_collection_event_line
+from . import debt_collection_event_statement
 from . import debt_collection_run_log
 from . import debt_collection_run
 from . import debt_collection_run_data
 from . import debt_collection_channel_email
+from . import debt_collection_channel_sms
 from . import debt_collection_channel_satisfaction
 from . import debt_collection_channel_phone
 from . import debt_collection_channel_letter
@@ -37,6 +39,9 @@ from . import ir_actions_report
 from . import mail_template
 from . import mail_mail
 from . import mail_thread
+from . import sms_tracker
+from . import mail_activity
+from . import debt_collection_followup
 from . import account_move_penalty
 from . import account_move_line
 from . import res_partner_legal

@@ -286,6 +286,11 @@ class AccountMove(models.Model):
         require_group(self.env, USER, self.env._("Only a Collection User can log a call."))
         return self.env["debt.collection.call.wizard"]._action_open("account.move", self)
 
+    def action_debt_open_followup(self):
+        """The follow-up screen of this invoice's customer."""
+        self.ensure_one()
+        return self.env["debt.collection.followup"]._action_open(self.commercial_partner_id, self.company_id)
+
     def action_debt_raise_dispute(self):
         require_group(self.env, USER, self.env._("Only a Collection User can raise a dispute."))
         self.ensure_one()

@@ -33,7 +33,7 @@ NOT_SENT_STATES = ("error", "cancelled")
 DELIVERY_STATES = [
     ("queued", "Queued"),
     ("sent", "Sent"),
-    ("delivered", "Received"),
+    ("delivered", "Delivered"),
     ("failed", "Failed"),
     ("bounced", "Bounced"),
     ("returned", "Returned"),
@@ -49,6 +49,13 @@ EMAIL_ISSUES = [
     ("blacklisted", "Address Blacklisted"),
     ("bounced", "Address Bounced"),
     ("failed", "Last Email Failed"),
+]
+
+SMS_ISSUES = [
+    ("no_mobile", "No Valid Mobile Number"),
+    ("blacklisted", "Number Blacklisted"),
+    ("failed", "Last SMS Failed"),
+    ("disabled", "Collection SMS Turned Off"),
 ]
 
 #: What a Collection User records on a letter once it left, through ``_debt_record_letter_proof``
@@ -117,6 +124,12 @@ class DebtCollectionEvent(models.Model):
         index="btree_not_null",
         help="Why an email could not be used: the letter (or call) went instead.",
     )
+    sms_issue = fields.Selection(
+        SMS_ISSUES,
+        string="SMS Issue",
+        readonly=True,
+        help="Why an SMS could not be used: the email (or the letter) went instead.",
+    )
     run_id = fields.Many2one(
         "debt.collection.run.log", readonly=True, index="btree_not_null", ondelete="set null"
     )
@@ -126,16 +139,19 @@ class DebtCollectionEvent(models.Model):
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
-        help="The email as sent, in the customer's chatter.",
+        help="The email or SMS as sent, in the customer's chatter.",
     )
     delivery = fields.Selection(
         DELIVERY_STATES,
         readonly=True,
         index="btree_not_null",
-        help="What became of it: an email queued, sent by the mail server, failed or bounced; a "
-        "registered letter received (acknowledgement of receipt) or returned.",
+        help="What became of it: an email or SMS queued, sent (by the mail server, to the SMS "
+        "provider), delivered (the provider's report on an SMS, the acknowledgement of receipt of a "
+        "registered letter), failed, bounced, or a letter returned.",
     )
-    delivery_address = fields.Char(readonly=True, help="The address the email went to.")
+    delivery_address = fields.Char(
+        readonly=True, help="The address the email went to, the number the SMS went to."
+    )
     approved_date = fields.Date(readonly=True, help="Day a Collection Manager let the step go out.")
     approved_by_id = fields.Many2one("res.users", readonly=True)
     note = fields.Text(readonly=True, help="Why the event went this way (fallbacks, errors).")
@@ -356,15 +372,19 @@ class DebtCollectionEvent(models.Model):
 
     # ------------------------------------------------------------------ delivery
 
-    def _debt_delivered(self):
-        """The mail server took the emails of these events."""
-        self.filtered(lambda e: e.delivery == "queued").sudo().write({"delivery": "sent"})
+    def _debt_delivered(self, delivery="sent"):
+        """The mail server took the emails of these events (``sent``), or the SMS provider took
+        their SMS (``sent``) or reported them delivered (``delivered``)."""
+        before = ("queued",) if delivery == "sent" else ("queued", "sent")
+        self.filtered(lambda e: e.delivery in before).sudo().write({"delivery": delivery})
 
     def _debt_undelivered(self, delivery, reason):
-        """These emails did not reach the customer: the events are in error, their invoices go
-        back to the step they had, and the customers are looked at again (a letter follows).
+        """These emails or SMS did not reach the customer: the events are in error, their
+        invoices go back to the step they had, and the customers are looked at again (a letter
+        follows an email; the email, else a letter, follows an SMS).
 
-        ``reason``: what the mail server or the bounce said, kept in the event's note.
+        ``reason``: what the mail server, the bounce or the SMS provider said, kept in the
+        event's note.
         """
         events = self.filtered(lambda e: e.state != "error")
         if not events:
@@ -372,11 +392,20 @@ class DebtCollectionEvent(models.Model):
         for company, company_events in events.grouped("company_id").items():
             env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
             for event in company_events:
-                sentence = env._(
-                    "The email to %(address)s was not delivered (%(reason)s): a letter follows.",
-                    address=event.delivery_address or event.partner_id.email or "",
-                    reason=(reason or "").strip().splitlines()[0] if reason else delivery,
-                )
+                why = (reason or "").strip().splitlines()[0] if reason else delivery
+                if event.channel == "sms":
+                    sentence = env._(
+                        "The SMS to %(number)s was not delivered (%(reason)s): the email, else a "
+                        "letter, follows.",
+                        number=event.delivery_address or "",
+                        reason=why,
+                    )
+                else:
+                    sentence = env._(
+                        "The email to %(address)s was not delivered (%(reason)s): a letter follows.",
+                        address=event.delivery_address or event.partner_id.email or "",
+                        reason=why,
+                    )
                 event.sudo().write(
                     {
                         "state": "error",

@@ -198,6 +198,8 @@ class DebtCollectionPromise(models.Model):
                     self.env._("Promise to pay: %(promise)s.", promise=promise.display_name),
                 )
             )
+        # the customer's next dunning date moves past the pause (the follow-ups show it at once)
+        promises.move_ids._debt_reschedule()
         return promises
 
     def write(self, vals):

@@ -77,6 +77,12 @@ class ResCompany(models.Model):
         help="Sender of the collection emails, e.g. Recouvrement <recouvrement@example.com>. "
         "Empty: the company's email address.",
     )
+    debt_sms_enabled = fields.Boolean(
+        string="Collection SMS",
+        default=True,
+        help="Steps of the SMS channel send a text to the customer's mobile (through Odoo's SMS "
+        "service, which needs credits). Off: they send the email instead, else a letter.",
+    )
     debt_share_capital = fields.Monetary(
         string="Share Capital", currency_field="currency_id", help="Printed on the letters (capital social)."
     )

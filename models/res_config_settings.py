@@ -20,6 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_dispute_escalation_days", readonly=False
     )
     debt_email_from = fields.Char(related="company_id.debt_email_from", readonly=False)
+    debt_sms_enabled = fields.Boolean(related="company_id.debt_sms_enabled", readonly=False)
     debt_signatory_id = fields.Many2one(related="company_id.debt_signatory_id", readonly=False)
     debt_signatory_function = fields.Char(related="company_id.debt_signatory_function", readonly=False)
     debt_late_interest_rate = fields.Float(related="company_id.debt_late_interest_rate", readonly=False)

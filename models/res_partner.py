@@ -216,3 +216,8 @@ class ResPartner(models.Model):
         partners = partners.with_company(company)
         partners.fetch(["debt_scenario_id"])
         return {partner.id: partner.debt_scenario_id or default for partner in partners}
+
+    def action_debt_open_followup(self):
+        """The customer's follow-up screen in the current company."""
+        self.ensure_one()
+        return self.env["debt.collection.followup"]._action_open(self, self.env.company)

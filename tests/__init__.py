@@ -17,3 +17,6 @@ from . import test_printing
 from . import test_access
 from . import test_bad_input
 from . import test_access_routes
+from . import test_sms
+from . import test_followup
+from . import test_followup_tours
