@@ -13,3 +13,4 @@ from . import test_delivery
 from . import test_migration
 from . import test_penalties
 from . import test_court
+from . import test_portal

@@ -187,6 +187,7 @@ class DebtCollectionCallWizard(models.TransientModel):
         self.partner_id._message_log(body=Markup("%s<br/>%s") % (self.env._("Call logged."), event.note))
         if self.send_recap and self.partner_id.email:
             template = self.env.ref("account_debt_collection.mail_template_call_recap")
+            event._debt_prepare_links()
             mails = template.sudo().send_mail_batch(event.ids)
             # in the customer's chatter, its delivery followed, as the run's emails
             self.env["debt.collection.run"].sudo()._show_on_customers(mails, event)
