@@ -14,3 +14,5 @@ from . import test_migration
 from . import test_penalties
 from . import test_court
 from . import test_portal
+from . import test_ways_to_pay
+from . import test_portal_stories
