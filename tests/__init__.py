@@ -16,3 +16,4 @@ from . import test_court
 from . import test_portal
 from . import test_ways_to_pay
 from . import test_portal_stories
+from . import test_portal_tours
