@@ -10,11 +10,10 @@ Odoo's CSRF token.
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import content_disposition, request
 from odoo.tools import format_date
-
-from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.debt_collection_portal import MAX_BYTES
 from ..models.res_partner_portal import PAGE_ROUTE
@@ -78,29 +77,43 @@ class DebtCollectionCustomerPortal(CustomerPortal):
 
     def _debt_token_for(self, customer):
         """A logged-in customer without a valid link yet gets one, for the page's message thread."""
-        customer.with_company(request.env["debt.collection.portal"].sudo()._companies(customer)[:1])._debt_portal_ensure_tokens()
+        customer.with_company(
+            request.env["debt.collection.portal"].sudo()._companies(customer)[:1]
+        )._debt_portal_ensure_tokens()
         return customer.debt_portal_valid_token
 
     # ------------------------------------------------------------------ forms
 
-    @http.route(f"{PAGE_ROUTE}/<int:partner_id>/promise", type="http", auth="public", methods=["POST"], website=True)
-    def debt_collection_promise(self, partner_id, access_token=None, promise_date=None, amount=None, **kwargs):
+    @http.route(
+        f"{PAGE_ROUTE}/<int:partner_id>/promise", type="http", auth="public", methods=["POST"], website=True
+    )
+    def debt_collection_promise(
+        self, partner_id, access_token=None, promise_date=None, amount=None, **kwargs
+    ):
         customer = customer_or_404(partner_id, access_token)
         try:
             promised = fields.Date.to_date(promise_date) if promise_date else None
-            promise = request.env["debt.collection.portal"].sudo()._promise(
-                customer,
-                request.httprequest.form.getlist("move_ids"),
-                promised,
-                self._debt_amount(amount),
+            promise = (
+                request.env["debt.collection.portal"]
+                .sudo()
+                ._promise(
+                    customer,
+                    request.httprequest.form.getlist("move_ids"),
+                    promised,
+                    self._debt_amount(amount),
+                )
             )
         except (UserError, ValidationError, ValueError) as error:
             return self._debt_render(customer, access_token, error=self._debt_error(error), status=400)
         done = "proposed" if promise.state == "proposed" else "promise"
         return request.redirect(page_url(customer, access_token, done=done) + "#debt_promises")
 
-    @http.route(f"{PAGE_ROUTE}/<int:partner_id>/dispute", type="http", auth="public", methods=["POST"], website=True)
-    def debt_collection_dispute(self, partner_id, access_token=None, move_id=None, reason_id=None, comment=None, **kwargs):
+    @http.route(
+        f"{PAGE_ROUTE}/<int:partner_id>/dispute", type="http", auth="public", methods=["POST"], website=True
+    )
+    def debt_collection_dispute(
+        self, partner_id, access_token=None, move_id=None, reason_id=None, comment=None, **kwargs
+    ):
         customer = customer_or_404(partner_id, access_token)
         uploads = [upload for upload in request.httprequest.files.getlist("attachments") if upload.filename]
         # one byte more than allowed is enough to refuse a file too large
@@ -131,44 +144,64 @@ class DebtCollectionCustomerPortal(CustomerPortal):
         portal = request.env["debt.collection.portal"].sudo()
         company = portal._companies(customer)[:1]
         env = portal._company_text(company)
-        portal._record(customer, "portal_downloaded", note=env._("Statement of account downloaded."), once_a_day=True)
+        portal._record(
+            customer, "portal_downloaded", note=env._("Statement of account downloaded."), once_a_day=True
+        )
         report = request.env["ir.actions.report"].sudo().with_company(company)
-        pdf, _type = report._render_qweb_pdf("account_debt_collection.action_report_debt_statement", customer.ids)
+        pdf, _type = report._render_qweb_pdf(
+            "account_debt_collection.action_report_debt_statement", customer.ids
+        )
         return self._debt_pdf(pdf, request.env._("Statement of account"))
 
-    @http.route(f"{PAGE_ROUTE}/<int:partner_id>/invoice/<int:move_id>", type="http", auth="public", website=True)
+    @http.route(
+        f"{PAGE_ROUTE}/<int:partner_id>/invoice/<int:move_id>", type="http", auth="public", website=True
+    )
     def debt_collection_invoice(self, partner_id, move_id, access_token=None, **kwargs):
         """The invoice's PDF, from Odoo's own portal route (with the invoice's access token)."""
         customer = customer_or_404(partner_id, access_token)
         portal = request.env["debt.collection.portal"].sudo()
-        move = request.env["account.move"].sudo().search(
-            [
-                ("id", "=", move_id),
-                ("commercial_partner_id", "=", customer.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-            ]
+        move = (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("id", "=", move_id),
+                    ("commercial_partner_id", "=", customer.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                ]
+            )
         )
         if not move:
             raise request.not_found()
         env = portal._company_text(move.company_id)
         portal._record(
-            customer, "portal_downloaded", move, env._("Invoice %(invoice)s downloaded.", invoice=move.name), True
+            customer,
+            "portal_downloaded",
+            move,
+            env._("Invoice %(invoice)s downloaded.", invoice=move.name),
+            True,
         )
         return request.redirect(move.get_portal_url(report_type="pdf", download=True))
 
-    @http.route(f"{PAGE_ROUTE}/<int:partner_id>/letter/<int:event_id>", type="http", auth="public", website=True)
+    @http.route(
+        f"{PAGE_ROUTE}/<int:partner_id>/letter/<int:event_id>", type="http", auth="public", website=True
+    )
     def debt_collection_letter(self, partner_id, event_id, access_token=None, **kwargs):
         """A letter sent to the customer, as it was printed."""
         customer = customer_or_404(partner_id, access_token)
         portal = request.env["debt.collection.portal"].sudo()
-        event = request.env["debt.collection.event"].sudo().search(
-            [
-                ("id", "=", event_id),
-                ("partner_id", "=", customer.id),
-                ("channel", "in", ("letter", "registered_letter")),
-                ("state", "=", "done"),
-            ]
+        event = (
+            request.env["debt.collection.event"]
+            .sudo()
+            .search(
+                [
+                    ("id", "=", event_id),
+                    ("partner_id", "=", customer.id),
+                    ("channel", "in", ("letter", "registered_letter")),
+                    ("state", "=", "done"),
+                ]
+            )
         )
         if not event:
             raise request.not_found()
@@ -184,9 +217,9 @@ class DebtCollectionCustomerPortal(CustomerPortal):
             pdf = event.letter_attachment_id.raw
         else:
             report = request.env["ir.actions.report"].sudo().with_company(event.company_id)
-            pdf, _type = report.with_context(debt_letter_date=event.printed_date or event.date)._render_qweb_pdf(
-                "account_debt_collection.action_report_debt_letter", event.ids
-            )
+            pdf, _type = report.with_context(
+                debt_letter_date=event.printed_date or event.date
+            )._render_qweb_pdf("account_debt_collection.action_report_debt_letter", event.ids)
         return self._debt_pdf(pdf, request.env._("Letter"))
 
     def _debt_pdf(self, pdf, name):

@@ -38,9 +38,7 @@ class DebtCollectionPaymentPortal(DebtCollectionCustomerPortal):
         values.update(self._debt_payment_values(customer, moves, access_token))
         return request.render("account_debt_collection.portal_debt_collection_pay", values)
 
-    @http.route(
-        f"{PAGE_ROUTE}/<int:partner_id>/transaction/<string:move_ids>", type="jsonrpc", auth="public"
-    )
+    @http.route(f"{PAGE_ROUTE}/<int:partner_id>/transaction/<string:move_ids>", type="jsonrpc", auth="public")
     def debt_collection_transaction(self, partner_id, move_ids, access_token=None, **kwargs):
         """Create the transaction of the chosen invoices (the payment form calls it) and return
         its processing values; the amount is what the invoices owe, whatever the browser sent."""

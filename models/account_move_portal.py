@@ -31,7 +31,8 @@ class AccountMove(models.Model):
         seen = SQL(
             """SELECT move.id FROM account_move move
                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
-                WHERE move.debt_last_date IS NOT NULL AND partner.debt_portal_visit_date >= move.debt_last_date"""
+                WHERE move.debt_last_date IS NOT NULL
+                  AND partner.debt_portal_visit_date >= move.debt_last_date"""
         )
         wanted = (operator == "=") == value
         return [("id", "in" if wanted else "not in", seen)]

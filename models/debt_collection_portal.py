@@ -64,10 +64,15 @@ class DebtCollectionPortal(models.AbstractModel):
     @api.model
     def _companies(self, customer):
         """The companies the customer owes to (open items), else the request's company."""
-        groups = self.env["account.move.line"].sudo()._read_group(
-            self._open_items_domain(customer), ["company_id"]
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(self._open_items_domain(customer), ["company_id"])
         )
-        return self.env["res.company"].sudo().browse(company.id for [company] in groups) or self.env.company.sudo()
+        return (
+            self.env["res.company"].sudo().browse(company.id for [company] in groups)
+            or self.env.company.sudo()
+        )
 
     @api.model
     def _controller(self, customer, company):
@@ -110,8 +115,10 @@ class DebtCollectionPortal(models.AbstractModel):
         companies = self._companies(customer)
         company = companies[:1]
         currency = company.currency_id
-        invoices = self.env["account.move"].sudo().search(
-            self._open_invoices_domain(customer), order="invoice_date_due, id"
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(self._open_invoices_domain(customer), order="invoice_date_due, id")
         )
         credit_lines = (
             self.env["account.move.line"]
@@ -138,7 +145,9 @@ class DebtCollectionPortal(models.AbstractModel):
                     "days_late": max((today - due_date).days, 0),
                     "age": labels[bucket],
                     "disputed": move.debt_dispute,
-                    "promised": format_date(self.env, move.debt_promise_date) if move.debt_promise_date else "",
+                    "promised": format_date(self.env, move.debt_promise_date)
+                    if move.debt_promise_date
+                    else "",
                 }
             )
         total_due = sum(invoices.mapped("amount_residual_signed"))
@@ -204,7 +213,11 @@ class DebtCollectionPortal(models.AbstractModel):
             self.env["debt.collection.event"]
             .sudo()
             .search(
-                [("partner_id", "=", customer.id), ("channel", "in", LETTER_CHANNELS), ("state", "=", "done")],
+                [
+                    ("partner_id", "=", customer.id),
+                    ("channel", "in", LETTER_CHANNELS),
+                    ("state", "=", "done"),
+                ],
                 order="date desc, id desc",
                 limit=HISTORY_LIMIT,
             )
@@ -268,7 +281,12 @@ class DebtCollectionPortal(models.AbstractModel):
         today = fields.Date.context_today(self)
         Event = self.env["debt.collection.event"].sudo()
         if once_a_day and Event.search_count(
-            [("partner_id", "=", customer.id), ("date", "=", today), ("outcome", "=", outcome), ("note", "=", note or False)],
+            [
+                ("partner_id", "=", customer.id),
+                ("date", "=", today),
+                ("outcome", "=", outcome),
+                ("note", "=", note or False),
+            ],
             limit=1,
         ):
             return Event
@@ -303,7 +321,9 @@ class DebtCollectionPortal(models.AbstractModel):
         return (
             self.env["debt.collection.event"]
             .sudo()
-            .search_count([("partner_id", "=", customer.id), ("date", "=", today), ("outcome", "in", PORTAL_ACTIONS)])
+            .search_count(
+                [("partner_id", "=", customer.id), ("date", "=", today), ("outcome", "in", PORTAL_ACTIONS)]
+            )
         )
 
     @api.model
@@ -330,7 +350,9 @@ class DebtCollectionPortal(models.AbstractModel):
         """The open invoices of the customer the page's form chose; a clear error otherwise."""
         wanted = {int(move_id) for move_id in move_ids if str(move_id).isdigit()}
         moves = (
-            self.env["account.move"].sudo().search([*self._open_invoices_domain(customer), ("id", "in", list(wanted))])
+            self.env["account.move"]
+            .sudo()
+            .search([*self._open_invoices_domain(customer), ("id", "in", list(wanted))])
             if wanted
             else self.env["account.move"]
         )
@@ -440,7 +462,14 @@ class DebtCollectionPortal(models.AbstractModel):
         reason = (
             self.env["debt.collection.dispute.reason"]
             .sudo()
-            .search([("id", "=", int(reason_id or 0)), "|", ("company_id", "=", False), ("company_id", "=", company.id)])
+            .search(
+                [
+                    ("id", "=", int(reason_id or 0)),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", company.id),
+                ]
+            )
         )
         if not reason:
             raise UserError(self.env._("Choose what the problem is."))
@@ -467,11 +496,15 @@ class DebtCollectionPortal(models.AbstractModel):
                 }
             )
         )
-        attachments = self.env["ir.attachment"].sudo().create(
-            [
-                {"name": name, "raw": content, "res_model": dispute._name, "res_id": dispute.id}
-                for name, content in files
-            ]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {"name": name, "raw": content, "res_model": dispute._name, "res_id": dispute.id}
+                    for name, content in files
+                ]
+            )
         )
         dispute.message_post(
             body=comment or reason.name,

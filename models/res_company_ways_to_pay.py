@@ -51,7 +51,13 @@ class ResCompany(models.Model):
         remittance = " ".join(invoice_names)[:EPC_REMITTANCE_LENGTH]
         return (
             account.build_qr_code_base64(
-                currency.round(amount), remittance, None, currency, debtor, qr_method="sct_qr", silent_errors=True
+                currency.round(amount),
+                remittance,
+                None,
+                currency,
+                debtor,
+                qr_method="sct_qr",
+                silent_errors=True,
             )
             or False
         )
@@ -66,7 +72,11 @@ class ResCompany(models.Model):
             self.env["payment.provider"]
             .sudo()
             .search_count(
-                [("company_id", "=", self.id), ("state", "in", ("enabled", "test")), ("is_published", "=", True)],
+                [
+                    ("company_id", "=", self.id),
+                    ("state", "in", ("enabled", "test")),
+                    ("is_published", "=", True),
+                ],
                 limit=1,
             )
         )

@@ -111,7 +111,9 @@ class ResPartner(models.Model):
             raise AccessError(self.env._("Only a Collection User can revoke the link to a customer's page."))
         partners = self.commercial_partner_id
         partners.sudo().write({"debt_portal_token": False, "debt_portal_expiry": False})
-        note = self.env._("The link to the customer's page was revoked: the next communication carries a new one.")
+        note = self.env._(
+            "The link to the customer's page was revoked: the next communication carries a new one."
+        )
         partners._message_log_batch(bodies=dict.fromkeys(partners.ids, note))
         return True
 

@@ -22,7 +22,9 @@ class PortalCommon(DebtCollectionCommon, HttpCase):
         cls.env["res.partner.bank"].create(
             {"acc_number": IBAN, "partner_id": cls.company.partner_id.id, "bank_id": bank.id}
         )
-        cls.controller = new_test_user(cls.env, "controleur", groups=CONTROLLER_GROUPS, company_id=cls.company.id)
+        cls.controller = new_test_user(
+            cls.env, "controleur", groups=CONTROLLER_GROUPS, company_id=cls.company.id
+        )
         cls.company.debt_controller_id = cls.controller
         cls.other = cls.env["res.partner"].create(
             {"name": "Garage Dupont SAS", "is_company": True, "email": "compta@garage-dupont.fr"}
@@ -44,5 +46,7 @@ class PortalCommon(DebtCollectionCommon, HttpCase):
 
     def csrf_of(self, html):
         """The CSRF token of the page (its forms', else the one the page's scripts post)."""
-        found = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(r'csrf_token: "([^"]+)"', html)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+            r'csrf_token: "([^"]+)"', html
+        )
         return found.group(1)

@@ -41,7 +41,9 @@ class TestCustomerPageAccess(PortalCommon):
             self.assertIn("Boulangerie Martin SARL", html)
             self.assertNotIn(self.theirs.name, html)
             self.link(self.other)
-            self.assert_nothing_shown(f"/my/collection/{self.customer.id}?access_token={self.token_of(self.other)}")
+            self.assert_nothing_shown(
+                f"/my/collection/{self.customer.id}?access_token={self.token_of(self.other)}"
+            )
             token = self.token_of(self.customer)
             tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
             self.assert_nothing_shown(f"/my/collection/{self.customer.id}?access_token={tampered}")
@@ -50,7 +52,9 @@ class TestCustomerPageAccess(PortalCommon):
             for path in ("", "/statement", f"/invoice/{self.theirs.id}"):
                 status, _html = self.open_page(f"/my/collection/{self.other.id}{path}?access_token={token}")
                 self.assertEqual(status, 404, path)
-            status, _html = self.open_page(f"/my/collection/{self.customer.id}/invoice/{self.theirs.id}?access_token={token}")
+            status, _html = self.open_page(
+                f"/my/collection/{self.customer.id}/invoice/{self.theirs.id}?access_token={token}"
+            )
             self.assertEqual(status, 404, "another customer's invoice through this customer's link")
 
     def test_a_link_expires_after_the_companys_days_and_can_be_revoked(self):
@@ -66,7 +70,9 @@ class TestCustomerPageAccess(PortalCommon):
             self.assertNotEqual(renewed, link, "the next communication carries a new token")
             self.assertEqual(self.open_page(renewed)[0], 200)
             with self.assertRaises(AccessError):
-                salesperson = new_test_user(self.env, "vendeur.portail", groups="account.group_account_invoice")
+                salesperson = new_test_user(
+                    self.env, "vendeur.portail", groups="account.group_account_invoice"
+                )
                 self.customer.with_user(salesperson).action_debt_portal_revoke()
             self.customer.with_user(self.controller).action_debt_portal_revoke()
             self.assert_nothing_shown(renewed)
@@ -110,7 +116,11 @@ class TestCustomerPageAccess(PortalCommon):
             )
             other_invoice = self.invoice(300.0, due=day(-5))
             self.env["debt.collection.dispute"].create(
-                {"move_id": other_invoice.id, "reason_id": self.reason.id, "note": "<p>Erreur probable de notre livreur</p>"}
+                {
+                    "move_id": other_invoice.id,
+                    "reason_id": self.reason.id,
+                    "note": "<p>Erreur probable de notre livreur</p>",
+                }
             )
             status, html = self.open_page(self.link(self.customer))
             self.assertEqual(status, 200)
@@ -127,7 +137,11 @@ class TestCustomerPageAccess(PortalCommon):
             # the message thread (the customer's chatter) with the page's token: no internal note
             result = self.make_jsonrpc_request(
                 "/mail/chatter_fetch",
-                {"thread_model": "res.partner", "thread_id": self.customer.id, "token": self.token_of(self.customer)},
+                {
+                    "thread_model": "res.partner",
+                    "thread_id": self.customer.id,
+                    "token": self.token_of(self.customer),
+                },
             )
             bodies = " ".join(message["body"] for message in result["data"]["mail.message"])
             self.assertNotIn("Client fragile", bodies)
@@ -165,8 +179,12 @@ class TestCustomerPageActions(PortalCommon):
             self.page()
             self.page()
         visits = self.Event.search([("partner_id", "=", self.customer.id), ("outcome", "=", "portal_viewed")])
-        self.assertEqual((len(visits), visits.kind, visits.channel, visits.date), (1, "portal", "portal", day(3)))
-        seen = self.env["account.move"].search([("debt_seen_online", "=", True), ("id", "in", (self.first | self.second).ids)])
+        self.assertEqual(
+            (len(visits), visits.kind, visits.channel, visits.date), (1, "portal", "portal", day(3))
+        )
+        seen = self.env["account.move"].search(
+            [("debt_seen_online", "=", True), ("id", "in", (self.first | self.second).ids)]
+        )
         self.assertEqual(seen, self.first | self.second)
         with freeze_time(day(10)):
             self.escalate(day(10))
@@ -176,7 +194,9 @@ class TestCustomerPageActions(PortalCommon):
         with freeze_time(day(0)):
             url, _html = self.page()
             response = self.post(
-                url, "promise", {"move_ids": [self.first.id], "promise_date": str(day(20)), "amount": "600,00"}
+                url,
+                "promise",
+                {"move_ids": [self.first.id], "promise_date": str(day(20)), "amount": "600,00"},
             )
             self.assertEqual(response.status_code, 200)
             self.assertIn("your promise to pay is recorded", response.text)
@@ -184,13 +204,17 @@ class TestCustomerPageActions(PortalCommon):
         self.assertEqual((promise.state, promise.amount, promise.date), ("running", 600.0, day(20)))
         self.assertEqual(self.first.debt_promise_date, day(20), "the dunning of the invoice waits")
         self.assertEqual(promise.event_id.outcome, "portal_promise")
-        recap = self.env["mail.mail"].search([("model", "=", "debt.collection.promise"), ("res_id", "=", promise.id)])
+        recap = self.env["mail.mail"].search(
+            [("model", "=", "debt.collection.promise"), ("res_id", "=", promise.id)]
+        )
         self.assertIn("we have recorded your promise", recap.body_html)
 
     def test_a_promise_beyond_the_limits_waits_for_the_controller(self):
         with freeze_time(day(0)):
             url, _html = self.page()
-            self.post(url, "promise", {"move_ids": [self.first.id], "promise_date": str(day(45)), "amount": "1000"})
+            self.post(
+                url, "promise", {"move_ids": [self.first.id], "promise_date": str(day(45)), "amount": "1000"}
+            )
             promise = self.env["debt.collection.promise"].search([("partner_id", "=", self.customer.id)])
             self.assertEqual(promise.state, "proposed")
             self.assertFalse(self.first.debt_promise_date, "nothing pauses the dunning yet")
@@ -226,10 +250,14 @@ class TestCustomerPageActions(PortalCommon):
             )
             self.assertIn("your problem is passed on", response.text)
         dispute = self.env["debt.collection.dispute"].search([("move_id", "=", self.first.id)])
-        self.assertEqual((dispute.state, dispute.reason_id, self.first.debt_dispute), ("open", self.reason, True))
+        self.assertEqual(
+            (dispute.state, dispute.reason_id, self.first.debt_dispute), ("open", self.reason, True)
+        )
         self.assertEqual(dispute.activity_ids.user_id, self.salesperson)
         self.assertEqual(dispute.event_id.outcome, "portal_dispute")
-        attachment = self.env["ir.attachment"].search([("res_model", "=", dispute._name), ("res_id", "=", dispute.id)])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", dispute._name), ("res_id", "=", dispute.id)]
+        )
         self.assertEqual((attachment.name, base64.b64decode(attachment.datas)), ("bon-de-livraison.pdf", PDF))
 
     def test_attachments_of_the_wrong_type_or_size_are_refused(self):
@@ -270,7 +298,9 @@ class TestCustomerPageActions(PortalCommon):
             for invoice in (self.first, self.second):
                 self.post(url, "dispute", {"move_id": invoice.id, "reason_id": self.reason.id})
             third = self.invoice(200.0, due=day(-2))
-            response = self.post(url, "promise", {"move_ids": [third.id], "promise_date": str(day(5)), "amount": "200"})
+            response = self.post(
+                url, "promise", {"move_ids": [third.id], "promise_date": str(day(5)), "amount": "200"}
+            )
             self.assertEqual(response.status_code, 400)
             self.assertIn("today's limit", response.text)
         self.assertFalse(third.debt_promise_ids)
@@ -289,7 +319,11 @@ class TestCustomerPageActions(PortalCommon):
                 {
                     "thread_model": "res.partner",
                     "thread_id": self.customer.id,
-                    "post_data": {"body": "Nous payons vendredi.", "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
+                    "post_data": {
+                        "body": "Nous payons vendredi.",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                    },
                     "token": token,
                 },
             )
@@ -308,6 +342,8 @@ class TestCustomerPageActions(PortalCommon):
             invoice = self.url_open(f"{base}/invoice/{self.first.id}?{query}")
             self.assertEqual(invoice.status_code, 200)
             self.assertEqual(invoice.headers["Content-Type"], "application/pdf")
-        notes = self.Event.search([("partner_id", "=", self.customer.id), ("outcome", "=", "portal_downloaded")]).mapped("note")
+        notes = self.Event.search(
+            [("partner_id", "=", self.customer.id), ("outcome", "=", "portal_downloaded")]
+        ).mapped("note")
         self.assertEqual(len(notes), 2)
         self.assertTrue(re.search(re.escape(self.first.name), " ".join(notes)))

@@ -32,7 +32,9 @@ class TestPortalStories(DebtCollectionCommon):
         Partner = cls.env["res.partner"]
 
         def customer(name):
-            return Partner.create({"name": name, "is_company": True, "email": f"{name.split()[0].lower()}@example.fr"})
+            return Partner.create(
+                {"name": name, "is_company": True, "email": f"{name.split()[0].lower()}@example.fr"}
+            )
 
         cls.phone_promise, cls.page_promise = customer("Leroy Bâtiment"), customer("Lemoine Bâtiment")
         cls.office_dispute, cls.page_dispute = customer("Dupont Garage"), customer("Durand Garage")
@@ -69,14 +71,20 @@ class TestPortalStories(DebtCollectionCommon):
             wizard.action_confirm()
 
         def promise_on_the_page():
-            self.as_visitor()._promise(self.page_promise, [self.invoices[self.page_promise].id], day(30), 1200.0)
+            self.as_visitor()._promise(
+                self.page_promise, [self.invoices[self.page_promise].id], day(30), 1200.0
+            )
 
         def disputes_raised():
             disputes["office"] = self.env["debt.collection.dispute"].create(
                 {"move_id": self.invoices[self.office_dispute].id, "reason_id": self.reason.id}
             )
             disputes["page"] = self.as_visitor()._dispute(
-                self.page_dispute, self.invoices[self.page_dispute].id, self.reason.id, "Livré avec 10 jours de retard", []
+                self.page_dispute,
+                self.invoices[self.page_dispute].id,
+                self.reason.id,
+                "Livré avec 10 jours de retard",
+                [],
             )
 
         def visits_and_messages():

@@ -21,25 +21,34 @@ class TestPortalTours(PortalCommon):
         today = fields.Date.today()
         cls.first = cls.invoice(800.0, due=today - timedelta(days=20))
         cls.second = cls.invoice(300.0, due=today - timedelta(days=10))
-        provider = cls.env["payment.provider"].sudo().search(
-            [("code", "=", "demo"), ("company_id", "=", cls.company.id)], limit=1
+        provider = (
+            cls.env["payment.provider"]
+            .sudo()
+            .search([("code", "=", "demo"), ("company_id", "=", cls.company.id)], limit=1)
         )
         provider.write({"state": "test", "is_published": True})
 
     def assert_lived(self):
         promise = self.first.debt_promise_ids
         # made within the limits, it ran at once; the invoices paid online since, it is kept
-        self.assertEqual((promise.amount, promise.date, promise.acceptance), (500.0, fields.Date.today() + timedelta(days=7), "accepted"))
+        self.assertEqual(
+            (promise.amount, promise.date, promise.acceptance),
+            (500.0, fields.Date.today() + timedelta(days=7), "accepted"),
+        )
         self.assertEqual((promise.state, promise.event_id.outcome), ("kept", "portal_promise"))
         dispute = self.second.debt_dispute_ids
         self.assertEqual((dispute.state, dispute.event_id.outcome), ("open", "portal_dispute"))
-        attachment = self.env["ir.attachment"].search([("res_model", "=", dispute._name), ("res_id", "=", dispute.id)])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", dispute._name), ("res_id", "=", dispute.id)]
+        )
         self.assertEqual(attachment.name, "delivery-note.pdf")
         transaction = self.env["payment.transaction"].sudo().search([("invoice_ids", "in", self.first.ids)])
         self.assertEqual(transaction.state, "done")
         self.assertEqual(transaction.invoice_ids, self.first | self.second)
         self.assertEqual(transaction.amount, 1100.0)
-        self.assertEqual(set((self.first | self.second).mapped("payment_state")) - {"paid", "in_payment"}, set())
+        self.assertEqual(
+            set((self.first | self.second).mapped("payment_state")) - {"paid", "in_payment"}, set()
+        )
         payments = self.env["debt.collection.event"].search(
             [("partner_id", "=", self.customer.id), ("outcome", "=", "portal_payment")]
         )

@@ -48,7 +48,7 @@ class TestWaysToPay(PortalCommon):
         self.assertIn(f"BIC {BIC}", body)
         self.assertEqual(self.customer.debt_portal_expiry, day(1 + self.company.debt_portal_token_days))
         # the invoice's link opens Odoo's own invoice page, without logging in
-        link = re.search(r'href="([^"]*/my/invoices/%d\?[^"]*)"' % invoice.id, body).group(1)
+        link = re.search(rf'href="([^"]*/my/invoices/{invoice.id}\?[^"]*)"', body).group(1)
         parts = urlsplit(link.replace("&amp;", "&"))
         page = self.url_open(f"{parts.path}?{parts.query}")
         self.assertEqual(page.status_code, 200)
@@ -57,9 +57,11 @@ class TestWaysToPay(PortalCommon):
     def test_a_letter_in_euros_carries_an_epc_qr_code_of_what_it_asks(self):
         invoice = self.invoice(1234.56)
         letter = walk_to_firm_letter(self)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            LETTER_REPORT, letter.ids, data={"letter_date": str(day(21))}
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(LETTER_REPORT, letter.ids, data={"letter_date": str(day(21))})[0]
+            .decode()
+        )
         payload = decode_qr(QR_IMAGE.search(html).group(1))
         lines = payload.split("\n")
         self.assertEqual(lines[:5], ["BCD", "002", "1", "SCT", BIC])
@@ -71,9 +73,11 @@ class TestWaysToPay(PortalCommon):
     def test_a_statement_carries_the_qr_code_of_the_net_balance(self):
         self.invoice(1000.0, due=day(-10))
         self.invoice(250.0, due=day(-3))
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account_debt_collection.action_report_debt_statement", self.customer.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account_debt_collection.action_report_debt_statement", self.customer.ids)[0]
+            .decode()
+        )
         lines = decode_qr(QR_IMAGE.search(html).group(1)).split("\n")
         self.assertEqual((lines[6], lines[7]), (IBAN, "EUR1250.0"))
 
@@ -88,10 +92,14 @@ class TestWaysToPay(PortalCommon):
         response = self.url_open(f"{base}/pay?{query}&move_ids={invoice.id}")
         self.assertEqual(response.status_code, 404)
 
-        provider = self.env["payment.provider"].sudo().search(
-            [("code", "=", "demo"), ("company_id", "=", self.company.id)], limit=1
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            .search([("code", "=", "demo"), ("company_id", "=", self.company.id)], limit=1)
         )
-        self.assertTrue(provider, "Odoo gives each company the demo provider (payment_demo, installed by make test)")
+        self.assertTrue(
+            provider, "Odoo gives each company the demo provider (payment_demo, installed by make test)"
+        )
         provider.write({"state": "test", "is_published": True})
         self.assertTrue(portal._page_values(self.customer)["pay"]["online"])
         status, html = self.open_page(self.link(self.customer))
@@ -102,7 +110,9 @@ class TestWaysToPay(PortalCommon):
         self.assertIn('data-amount="400.0"', response.text)
         # without account_payment, the module only offers the bank details and the QR code
         payment_models = {"payment.provider", "payment.transaction"}
-        with patch.object(Environment, "__contains__", lambda env, name: name not in payment_models and name in env.registry):
+        with patch.object(
+            Environment, "__contains__", lambda env, name: name not in payment_models and name in env.registry
+        ):
             values = portal._page_values(self.customer)
         self.assertFalse(values["pay"]["online"])
         self.assertEqual(values["pay"]["bank"]["iban"], "FR76 3000 6000 0112 3456 7890 189")
