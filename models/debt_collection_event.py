@@ -141,7 +141,7 @@ class DebtCollectionEvent(models.Model):
     )
     delivery_address = fields.Char(readonly=True, help="The address the email went to.")
     approved_date = fields.Date(readonly=True, help="Day a Collection Manager let the step go out.")
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True)
     note = fields.Text(readonly=True, help="Why the event went this way (fallbacks, errors).")
     line_ids = fields.One2many("debt.collection.event.line", "event_id", string="Invoices", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

@@ -10,6 +10,8 @@ from ..rules.portal import VALID, extended_expiry, token_state
 
 #: The customer's page, relative to the database's URL (controllers/portal.py).
 PAGE_ROUTE = "/my/collection"
+#: Random bytes of a token (128 bits, as many as a UUID): short enough for a printed link.
+TOKEN_BYTES = 16
 
 
 class ResPartner(models.Model):
@@ -68,7 +70,7 @@ class ResPartner(models.Model):
             expiry = extended_expiry(partner.debt_portal_expiry if valid else None, today, days)
             if valid and expiry == partner.debt_portal_expiry:
                 continue
-            rows.append((partner.id, None if valid else secrets.token_urlsafe(32), expiry))
+            rows.append((partner.id, None if valid else secrets.token_urlsafe(TOKEN_BYTES), expiry))
         if not rows:
             return
         partners.flush_model(["debt_portal_token", "debt_portal_expiry"])
