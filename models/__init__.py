@@ -48,3 +48,9 @@ from . import res_partner_legal
 from . import res_partner_last_communication
 from . import report_debt_letter
 from . import report_case_court
+from . import res_partner_portal
+from . import res_company_ways_to_pay
+from . import account_move_portal
+from . import debt_collection_event_payment
+from . import debt_collection_portal
+from . import report_debt_statement

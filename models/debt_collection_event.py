@@ -15,6 +15,20 @@ CALL_OUTCOMES = [
     ("unreachable", "Unreachable"),
 ]
 
+#: What the customer did on its own page (kind "portal", channel "portal"): never a
+#: communication of the run, so the once-a-day rule and the cadence ignore them.
+PORTAL_OUTCOMES = [
+    ("portal_viewed", "Statement Viewed"),
+    ("portal_downloaded", "Document Downloaded"),
+    ("portal_promise", "Promise Made Online"),
+    ("portal_proposed", "Promise Proposed"),
+    ("portal_dispute", "Dispute Raised from the Portal"),
+    ("portal_message", "Message from the Portal"),
+    ("portal_payment", "Online Payment Started"),
+]
+#: What the customer does on its page that counts against its daily limit (reading does not).
+PORTAL_ACTIONS = ("portal_promise", "portal_proposed", "portal_dispute", "portal_message", "portal_payment")
+
 PAYMENT_METHODS = [("transfer", "Bank Transfer"), ("cheque", "Cheque"), ("card", "Card")]
 
 EVENT_STATES = [
@@ -97,13 +111,17 @@ class DebtCollectionEvent(models.Model):
             ("overdue", "Overdue"),
             ("manual", "Manual"),
             ("promise", "Promise to Pay"),
+            ("portal", "Customer Page"),
         ],
         required=True,
         default="manual",
         readonly=True,
     )
     channel = fields.Selection(
-        selection=lambda self: self.env["debt.collection.step"]._fields["channel"].selection,
+        selection=lambda self: [
+            *self.env["debt.collection.step"]._fields["channel"].selection,
+            ("portal", "Customer Page"),
+        ],
         required=True,
         readonly=True,
     )
@@ -188,10 +206,10 @@ class DebtCollectionEvent(models.Model):
         string="Registered Letter Number", help="Number of the registered letter (lettre recommandée)."
     )
     outcome = fields.Selection(
-        [*CALL_OUTCOMES, ("promise_broken", "Promise Broken")],
+        [*CALL_OUTCOMES, ("promise_broken", "Promise Broken"), *PORTAL_OUTCOMES],
         readonly=True,
         index="btree_not_null",
-        help="What a call (or a promise to pay) came to.",
+        help="What a call (or a promise to pay) came to, or what the customer did on its page.",
     )
     payment_method = fields.Selection(
         PAYMENT_METHODS, readonly=True, help="How the customer says the invoices were paid."

@@ -1,13 +1,32 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
-from ..rules.promise import BROKEN, KEPT, RUNNING, amount_received, check_promise, is_broken, promise_state
-from .debt_collection_access import SYSTEM
+from ..rules.promise import (
+    ACCEPTED,
+    BROKEN,
+    KEPT,
+    PROPOSED,
+    REFUSED,
+    RUNNING,
+    TO_ACCEPT,
+    amount_received,
+    check_promise,
+    is_broken,
+    promise_state,
+)
+from .debt_collection_access import SYSTEM, USER, require_group
 
-PROMISE_STATES = [(RUNNING, "Running"), (KEPT, "Kept"), (BROKEN, "Broken")]
+PROMISE_STATES = [
+    (PROPOSED, "Proposed"),
+    (RUNNING, "Running"),
+    (KEPT, "Kept"),
+    (BROKEN, "Broken"),
+    (REFUSED, "Refused"),
+]
+ACCEPTANCES = [(ACCEPTED, "Accepted"), (TO_ACCEPT, "To Accept"), (REFUSED, "Refused")]
 PAID_STATES = ("paid", "in_payment", "reversed")
 
 
@@ -17,12 +36,14 @@ class DebtCollectionPromise(models.Model):
     While it runs, the escalation run leaves its invoices alone until the promised date plus
     the scenario's grace period (``account.move.debt_promise_date`` is the date the run
     reads). It is kept as soon as its invoices are paid or the promised amount is received
-    (``rules.promise``); the run finds it broken once the grace period is over.
+    (``rules.promise``); the run finds it broken once the grace period is over. One the
+    customer proposed on its page beyond the company's limits is *proposed*, and pauses
+    nothing until a Collection User accepts it.
     """
 
     _name = "debt.collection.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "debt.collection.access.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "debt.collection.access.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -70,6 +91,16 @@ class DebtCollectionPromise(models.Model):
         readonly=True, copy=False, debt_write=SYSTEM, help="Found broken by the daily run (final)."
     )
     broken_date = fields.Date(readonly=True, copy=False, debt_write=SYSTEM)
+    acceptance = fields.Selection(
+        ACCEPTANCES,
+        required=True,
+        default=ACCEPTED,
+        readonly=True,
+        copy=False,
+        debt_write=SYSTEM,
+        help="A promise proposed on the customer's page beyond the company's limits waits for a "
+        "Collection User's acceptance.",
+    )
     state = fields.Selection(PROMISE_STATES, compute="_compute_state", store=True, index=True, tracking=True)
     user_id = fields.Many2one(
         "res.users",
@@ -93,7 +124,12 @@ class DebtCollectionPromise(models.Model):
     _amount_positive = models.Constraint("CHECK(amount > 0)", "A promised amount must be positive.")
 
     @api.depends(
-        "amount", "baseline", "is_broken", "move_ids.amount_residual_signed", "move_ids.payment_state"
+        "amount",
+        "baseline",
+        "is_broken",
+        "acceptance",
+        "move_ids.amount_residual_signed",
+        "move_ids.payment_state",
     )
     def _compute_state(self):
         for promise in self:
@@ -102,7 +138,9 @@ class DebtCollectionPromise(models.Model):
                 move.payment_state in PAID_STATES for move in promise.move_ids
             )
             promise.amount_received = received
-            promise.state = promise_state(promise.amount, received, all_paid, promise.is_broken)
+            promise.state = promise_state(
+                promise.amount, received, all_paid, promise.is_broken, promise.acceptance
+            )
 
     @api.depends("partner_id", "date", "amount")
     def _compute_display_name(self):
@@ -231,6 +269,41 @@ class DebtCollectionPromise(models.Model):
                         total_due=promise.baseline,
                     )
         return super().write(vals)
+
+    # ------------------------------------------------------------------ acceptance
+
+    def action_accept(self):
+        """A Collection User accepts promises proposed on the customer's page: they run now."""
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can accept or refuse a promise to pay.")
+        )
+        proposed = self.filtered(lambda p: p.acceptance == TO_ACCEPT)
+        today = fields.Date.context_today(self)
+        past = proposed.filtered(lambda p: p.date < today)
+        if past:
+            raise UserError(
+                self.env._(
+                    "The promised date of %(promises)s is past: refuse it, or agree on a new promise "
+                    "with the customer.",
+                    promises=", ".join(past.mapped("display_name")),
+                )
+            )
+        proposed.sudo().write({"acceptance": ACCEPTED})
+        proposed.activity_ids.action_feedback(feedback=self.env._("Promise accepted."))
+        proposed.move_ids._debt_reschedule()
+        self.env["debt.collection.portal"]._send_promise_recap(proposed)
+        return True
+
+    def action_refuse(self):
+        """A Collection User refuses promises proposed on the customer's page: the dunning goes on."""
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can accept or refuse a promise to pay.")
+        )
+        proposed = self.filtered(lambda p: p.acceptance == TO_ACCEPT)
+        proposed.sudo().write({"acceptance": REFUSED})
+        proposed.activity_ids.action_feedback(feedback=self.env._("Promise refused."))
+        self.env["debt.collection.portal"]._send_promise_recap(proposed)
+        return True
 
     # ------------------------------------------------------------------ daily run
 

@@ -90,6 +90,30 @@ class ResCompany(models.Model):
         string="Trade Register (RCS) City",
         help="City of the commercial court registry where the company is registered: RCS Lyon 443 061 841.",
     )
+    debt_portal_token_days = fields.Integer(
+        string="Customer Page Links Valid For (days)",
+        default=60,
+        help="A customer's signed link opens its page until this many days after the last "
+        "communication that carried it; then the next communication carries a new one.",
+    )
+    debt_portal_promise_max_days = fields.Integer(
+        string="Online Promises at Most (days ahead)",
+        default=30,
+        help="A promise made on the customer's page for a later date waits for a credit "
+        "controller's acceptance.",
+    )
+    debt_portal_promise_min_percent = fields.Float(
+        string="Online Promises at Least (% of the amount due)",
+        default=50.0,
+        digits=(5, 2),
+        help="A promise made on the customer's page for less than this share of what its invoices "
+        "owe waits for a credit controller's acceptance.",
+    )
+    debt_portal_daily_actions = fields.Integer(
+        string="Actions per Customer and Day",
+        default=5,
+        help="Promises, disputes, messages and payments a customer may start on its page in a day.",
+    )
 
     @api.constrains("debt_late_interest_rate")
     def _check_debt_late_interest_rate(self):

@@ -20,6 +20,9 @@ Rules
       still owe something are chased again from where they stopped.
     * A promise not kept by the end of its pause is broken: the run records it and its next
       communication says so. A broken promise stays broken even if the payment comes later.
+    * A promise the customer proposed on its page beyond the company's limits
+      (``rules.portal``) is *proposed*: it pauses nothing until a credit controller accepts
+      it (it then runs, or is kept if paid meanwhile); a refused one stays *refused*.
 """
 
 from datetime import timedelta
@@ -32,6 +35,12 @@ MAX_PROMISE_DAYS = 365
 RUNNING = "running"
 KEPT = "kept"
 BROKEN = "broken"
+PROPOSED = "proposed"
+REFUSED = "refused"
+
+#: Whether a credit controller accepted a promise (one made by phone needs nobody's).
+ACCEPTED = "accepted"
+TO_ACCEPT = "to_accept"
 
 
 def pause_end(promised_date, grace_days):
@@ -62,14 +71,20 @@ def amount_received(baseline, residuals_now):
     return max(round(baseline - sum(residuals_now), 2), 0.0)
 
 
-def promise_state(amount, received, all_paid, broken=False):
-    """``running``, ``kept`` or ``broken``, from the figures of today.
+def promise_state(amount, received, all_paid, broken=False, acceptance=ACCEPTED):
+    """``running``, ``kept``, ``broken``, ``proposed`` or ``refused``, from the figures of today.
 
     :param amount: the promised amount
     :param received: :func:`amount_received`
     :param all_paid: every invoice of the promise is paid or in payment
     :param broken: the run already found it broken (final)
+    :param acceptance: ``accepted``, ``to_accept`` (proposed on the page beyond the limits)
+        or ``refused`` by a credit controller
     """
+    if acceptance == TO_ACCEPT:
+        return PROPOSED
+    if acceptance == REFUSED:
+        return REFUSED
     if broken:
         return BROKEN
     if all_paid or received >= amount - TOLERANCE:

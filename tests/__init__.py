@@ -20,3 +20,7 @@ from . import test_access_routes
 from . import test_sms
 from . import test_followup
 from . import test_followup_tours
+from . import test_portal
+from . import test_ways_to_pay
+from . import test_portal_stories
+from . import test_portal_tours

@@ -220,6 +220,7 @@ class DebtCollectionCallWizard(models.TransientModel):
             self._queue_recap_letter(event, today)
         elif self.send_recap:
             template = self.env.ref("account_debt_collection.mail_template_call_recap")
+            event._debt_prepare_links()
             mails = template.sudo().send_mail_batch(event.ids)
             # in the customer's chatter, its delivery followed, as the run's emails
             self.env["debt.collection.run"].sudo()._show_on_customers(mails, event)
