@@ -274,7 +274,9 @@ class DebtCollectionEvent(models.Model):
         """What the post says of this letter: its number, the day it was received (with the
         scanned acknowledgement of receipt), or that it came back."""
         self.ensure_one()
-        require_group(self.env, USER, self.env._("Only a Collection User can record what the post says of a letter."))
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can record what the post says of a letter.")
+        )
         if self.channel not in LETTER_CHANNELS or self.state != "done":
             raise UserError(self.env._("Only a printed letter can be recorded as delivered or returned."))
         if delivered_date and self.printed_date and delivered_date < self.printed_date:
