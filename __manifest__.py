@@ -8,7 +8,7 @@
     "maintainers": ["account_debt_collection developers"],
     "website": "https://github.com/account-debt-collection/account_debt_collection",
     "license": "LGPL-3",
-    "depends": ["account", "mail"],
+    "depends": ["account", "account_qr_code_sepa", "mail", "portal", "sms"],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "openupgradelib"]},
     "data": [
         "security/debt_collection_security.xml",
@@ -22,10 +22,12 @@
         "report/report_invoice.xml",
         "report/debt_collection_case_report.xml",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "data/ir_cron_data.xml",
         "data/debt_collection_analytics_cron.xml",
         "data/debt_collection_dispute_data.xml",
         "data/debt_collection_call_mail_template.xml",
+        "data/mail_template_portal_data.xml",
         "data/debt_collection_case_data.xml",
         "views/debt_collection_scenario_views.xml",
         "views/debt_collection_rate_views.xml",
@@ -38,6 +40,8 @@
         "views/debt_collection_dispute_views.xml",
         "views/debt_collection_promise_views.xml",
         "views/res_config_settings_views.xml",
+        "views/debt_collection_followup_views.xml",
+        "views/portal_templates.xml",
         "wizards/debt_collection_call_wizard_views.xml",
         "wizards/debt_collection_run_wizard_views.xml",
         "wizards/debt_collection_letter_delivery_wizard_views.xml",
@@ -48,9 +52,11 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
-        "demo/account_move_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "account_debt_collection/static/src/**/*",
+        ],
         "web.assets_tests": [
             "account_debt_collection/static/tests/tours/**/*",
         ],

@@ -1,14 +1,21 @@
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..rules.payment_terms import exceeds_legal_term
+from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group
 
 CHASEABLE_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    """The dunning state of an invoice: the run and the wizards write it, billing users read it."""
+
+    _name = "account.move"
+    _inherit = ["account.move", "debt.collection.access.mixin"]
+
+    no_followup = fields.Boolean(debt_write=USER)
 
     debt_step_id = fields.Many2one(
         "debt.collection.step",
@@ -18,25 +25,38 @@ class AccountMove(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         help="Last dunning step this invoice went through.",
+        groups=INTERNAL,
+        debt_write=SYSTEM,
     )
     debt_level = fields.Integer(
         string="Dunning Level",
         readonly=True,
         copy=False,
         help="Rank of the last dunning step in the scenario (0: not reminded yet).",
+        groups=INTERNAL,
+        debt_write=SYSTEM,
     )
     debt_next_date = fields.Date(
         string="Next Dunning Action",
         readonly=True,
         copy=False,
         help="First day the next step of the scenario may be taken.",
+        groups=INTERNAL,
+        debt_write=SYSTEM,
     )
-    debt_last_date = fields.Date(string="Last Dunning Action", readonly=True, copy=False)
+    debt_last_date = fields.Date(
+        string="Last Dunning Action", readonly=True, copy=False, groups=INTERNAL, debt_write=SYSTEM
+    )
     debt_cycle = fields.Integer(
-        string="Dunning Cycle", readonly=True, copy=False, help="Incremented when dunning restarts."
+        string="Dunning Cycle",
+        readonly=True,
+        copy=False,
+        help="Incremented when dunning restarts.",
+        groups=INTERNAL,
+        debt_write=SYSTEM,
     )
     debt_event_line_ids = fields.One2many(
-        "debt.collection.event.line", "move_id", string="Dunning History", readonly=True
+        "debt.collection.event.line", "move_id", string="Dunning History", readonly=True, groups=INTERNAL
     )
     debt_dispute = fields.Boolean(
         string="In Dispute",
@@ -44,7 +64,7 @@ class AccountMove(models.Model):
         tracking=True,
         compute="_compute_debt_dispute",
         store=True,
-        readonly=False,
+        debt_write=SYSTEM,
         help="A disputed invoice (litige) is not reminded until the dispute is resolved.",
     )
     debt_promise_date = fields.Date(
@@ -53,11 +73,14 @@ class AccountMove(models.Model):
         tracking=True,
         compute="_compute_debt_promise_date",
         store=True,
-        readonly=False,
+        groups=INTERNAL,
+        debt_write=SYSTEM,
         help="While a promise runs (until this date plus the scenario's grace period), "
         "the invoice is not reminded.",
     )
-    debt_dispute_ids = fields.One2many("debt.collection.dispute", "move_id", string="Disputes", readonly=True)
+    debt_dispute_ids = fields.One2many(
+        "debt.collection.dispute", "move_id", string="Disputes", readonly=True, groups=INTERNAL
+    )
     debt_promise_ids = fields.Many2many(
         "debt.collection.promise",
         "debt_collection_promise_move_rel",
@@ -66,6 +89,7 @@ class AccountMove(models.Model):
         string="Promises to Pay",
         copy=False,
         readonly=True,
+        groups=INTERNAL,
     )
     debt_satisfaction = fields.Selection(
         [("pending", "Pending"), ("satisfied", "Satisfied"), ("unsatisfied", "Unsatisfied")],
@@ -73,17 +97,34 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Outcome of the satisfaction check before the due date (pending: check sent, no answer yet).",
+        groups=INTERNAL,
+        debt_write=SYSTEM,
     )
     debt_satisfaction_score = fields.Integer(
         string="Satisfaction Score",
         copy=False,
         readonly=True,
         help="From 1 (very unhappy) to 5; 0: not rated.",
+        groups=INTERNAL,
+        debt_write=SYSTEM,
     )
-    debt_satisfaction_note = fields.Text(string="Satisfaction Note", copy=False, readonly=True)
+    debt_satisfaction_note = fields.Text(
+        string="Satisfaction Note",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
+        debt_write=SYSTEM,
+        help="What the customer said on the satisfaction call: the controller's note, for the "
+        "company's people only.",
+    )
     debt_can_edit = fields.Boolean(compute="_compute_debt_can_edit")
     debt_case_id = fields.Many2one(
-        "debt.collection.case", string="Collection Case", copy=False, index="btree_not_null"
+        "debt.collection.case",
+        string="Collection Case",
+        copy=False,
+        index="btree_not_null",
+        groups=INTERNAL,
+        debt_write=USER,
     )
     debt_days_late = fields.Integer(string="Days Late", compute="_compute_debt_days_late")
     debt_penalty_source_ids = fields.Many2many(
@@ -94,6 +135,7 @@ class AccountMove(models.Model):
         string="Penalties Charged On",
         copy=False,
         readonly=True,
+        debt_write=USER,
         help="Late invoices whose interest and recovery indemnity this invoice charges.",
     )
     debt_penalty_invoice_ids = fields.Many2many(
@@ -208,9 +250,28 @@ class AccountMove(models.Model):
             run.with_company(company)._reschedule(company, [row[0] for row in self.env.cr.fetchall()])
 
     def _post(self, soft=True):
+        self._debt_check_dispute_credit_notes()
         posted = super()._post(soft=soft)
         posted._debt_reschedule()
         return posted
+
+    def _debt_check_dispute_credit_notes(self):
+        """A credit note of a disputed invoice credits at most what the invoice still owes."""
+        refunds = self.sudo().filtered(
+            lambda m: m.move_type == "out_refund" and m.reversed_entry_id.debt_dispute_ids
+        )
+        for refund in refunds:
+            invoice = refund.reversed_entry_id
+            if refund.currency_id.compare_amounts(refund.amount_total, invoice.amount_residual) > 0:
+                raise UserError(
+                    self.env._(
+                        "The credit note of the disputed invoice %(invoice)s credits %(credit)s, more than "
+                        "the %(due)s it still owes: credit what the dispute justifies, at most what is due.",
+                        invoice=invoice.name,
+                        credit=refund.currency_id.format(refund.amount_total),
+                        due=invoice.currency_id.format(invoice.amount_residual),
+                    )
+                )
 
     def write(self, vals):
         result = super().write(vals)
@@ -222,10 +283,18 @@ class AccountMove(models.Model):
 
     def action_debt_log_call(self):
         """Open the Log a Call wizard on these invoices."""
+        require_group(self.env, USER, self.env._("Only a Collection User can log a call."))
         return self.env["debt.collection.call.wizard"]._action_open("account.move", self)
 
-    def action_debt_raise_dispute(self):
+    def action_debt_open_followup(self):
+        """The follow-up screen of this invoice's customer."""
         self.ensure_one()
+        return self.env["debt.collection.followup"]._action_open(self.commercial_partner_id, self.company_id)
+
+    def action_debt_raise_dispute(self):
+        require_group(self.env, USER, self.env._("Only a Collection User can raise a dispute."))
+        self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Raise a Dispute"),
@@ -236,9 +305,10 @@ class AccountMove(models.Model):
         }
 
     def action_debt_reset(self):
-        """Start the scenario again from its first step, for these invoices only."""
+        """Start the scenario again from its first step, for these invoices only (Collection Users)."""
+        require_group(self.env, USER, self.env._("Only a Collection User can restart the dunning."))
         moves = self._debt_chased_moves()
-        for cycle, cycle_moves in moves.grouped("debt_cycle").items():
+        for cycle, cycle_moves in moves.sudo().grouped("debt_cycle").items():
             cycle_moves.write(
                 {"debt_step_id": False, "debt_level": 0, "debt_last_date": False, "debt_cycle": cycle + 1}
             )

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules.penalties import Charged, DueInvoice, Instalment, InvoiceLedger, penalties
+from .debt_collection_access import USER
 
 #: Events whose formal notice does not count: not sent yet, or failed.
 NOTICE_NOT_SENT_STATES = ("to_approve", "to_print", "error")
@@ -61,6 +62,7 @@ class AccountMove(models.Model):
         string="Penalty Invoice",
         copy=False,
         readonly=True,
+        debt_write=USER,
         help="Charges late-payment penalties: it bears no penalty itself and is not reminded.",
     )
     debt_penalty_interest = fields.Monetary(

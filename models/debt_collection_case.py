@@ -11,10 +11,10 @@ from odoo.tools import SQL, format_date
 
 from ..rules import cases as rules
 from .account_move import CHASEABLE_PAYMENT_STATES
+from .debt_collection_access import MANAGER, SYSTEM, USER, require_group
+from .debt_collection_case_stage import USER_KINDS
 
 _logger = logging.getLogger(__name__)
-
-MANAGER_GROUP = "account_debt_collection.group_debt_collection_manager"
 
 PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
 
@@ -31,7 +31,7 @@ class DebtCollectionCase(models.Model):
 
     _name = "debt.collection.case"
     _description = "Collection Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "debt.collection.access.mixin"]
     _order = "priority desc, id desc"
     _check_company_auto = True
 
@@ -40,7 +40,7 @@ class DebtCollectionCase(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
     )
     stage_id = fields.Many2one(
         "debt.collection.case.stage",
@@ -52,7 +52,7 @@ class DebtCollectionCase(models.Model):
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
     freezes_dunning = fields.Boolean(related="stage_id.freezes_dunning")
-    close_date = fields.Date(readonly=True, copy=False)
+    close_date = fields.Date(readonly=True, copy=False, debt_write=SYSTEM)
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
     )
@@ -101,29 +101,38 @@ class DebtCollectionCase(models.Model):
 
     # payment plan
     instalment_ids = fields.One2many("debt.collection.case.instalment", "case_id", string="Payment Plan")
-    plan_state = fields.Selection(PLAN_STATES, readonly=True, copy=False, tracking=True)
-    plan_date = fields.Date(readonly=True, copy=False)
+    plan_state = fields.Selection(PLAN_STATES, readonly=True, copy=False, tracking=True, debt_write=SYSTEM)
+    plan_date = fields.Date(readonly=True, copy=False, debt_write=SYSTEM)
     plan_baseline = fields.Monetary(
-        readonly=True, copy=False, help="Amount due of the case's invoices when the plan was made."
+        readonly=True,
+        copy=False,
+        debt_write=SYSTEM,
+        help="Amount due of the case's invoices when the plan was made.",
     )
-    plan_previous_stage_id = fields.Many2one("debt.collection.case.stage", readonly=True, copy=False)
+    plan_previous_stage_id = fields.Many2one(
+        "debt.collection.case.stage", readonly=True, copy=False, debt_write=SYSTEM
+    )
 
     # hand-off and outcome
-    agency_id = fields.Many2one("res.partner", string="Agency or Factor", readonly=True, tracking=True)
+    # written by the hand-off and outcome wizards (Collection Managers), never by hand
+    agency_id = fields.Many2one(
+        "res.partner", string="Agency or Factor", readonly=True, tracking=True, debt_write=SYSTEM
+    )
     handoff_kind = fields.Selection(
         [("agency", "Collection Agency"), ("factor", "Factor"), ("insurer", "Credit Insurer")],
         readonly=True,
         copy=False,
+        debt_write=SYSTEM,
     )
-    handoff_date = fields.Date(readonly=True, copy=False)
+    handoff_date = fields.Date(readonly=True, copy=False, debt_write=SYSTEM)
     handoff_attachment_id = fields.Many2one(
-        "ir.attachment", string="Hand-off Pack", readonly=True, copy=False
+        "ir.attachment", string="Hand-off Pack", readonly=True, copy=False, debt_write=SYSTEM
     )
-    amount_recovered = fields.Monetary(readonly=True, copy=False)
-    amount_fees = fields.Monetary(string="Fees", readonly=True, copy=False)
-    amount_written_off = fields.Monetary(readonly=True, copy=False)
+    amount_recovered = fields.Monetary(readonly=True, copy=False, debt_write=SYSTEM)
+    amount_fees = fields.Monetary(string="Fees", readonly=True, copy=False, debt_write=SYSTEM)
+    amount_written_off = fields.Monetary(readonly=True, copy=False, debt_write=SYSTEM)
     writeoff_move_id = fields.Many2one(
-        "account.move", string="Write-off Credit Note", readonly=True, copy=False
+        "account.move", string="Write-off Credit Note", readonly=True, copy=False, debt_write=SYSTEM
     )
 
     # court
@@ -313,17 +322,45 @@ class DebtCollectionCase(models.Model):
             first_stage = self._debt_first_stage()
             for vals in vals_list:
                 vals.setdefault("stage_id", first_stage.id)
+        Stage = self.env["debt.collection.case.stage"]
+        for vals in vals_list:
+            self.browse()._debt_check_stage_move(Stage.browse(vals["stage_id"]))
         return super().create(vals_list)
 
     def write(self, vals):
         if "stage_id" not in vals:
             return super().write(vals)
         stage = self.env["debt.collection.case.stage"].browse(vals["stage_id"])
-        vals.setdefault("close_date", fields.Date.context_today(self) if stage.is_closed else False)
+        self._debt_check_stage_move(stage)
         thawed = self.filtered(lambda case: case.freezes_dunning and not stage.freezes_dunning)
         result = super().write(vals)
+        # the close date follows the stage: the workflow's own field
+        super(DebtCollectionCase, self.sudo()).write(
+            {"close_date": fields.Date.context_today(self) if stage.is_closed else False}
+        )
         thawed.move_ids._debt_reschedule()  # the dunning resumes: the run looks at them again
         return result
+
+    def _debt_check_stage_move(self, stage):
+        """A Collection User moves cases between Amicable and Formal Notice (a new case starts
+        in one of them); a move to or from a stage that freezes the dunning or closes the case
+        is made by the payment plan, hand-off and outcome wizards, the daily scheduled action
+        (as superuser) or a Collection Manager: the kanban and the status bar included."""
+        moving = self.filtered(lambda case: case.stage_id != stage)
+        if self.env.su or self.env.user.has_group(MANAGER) or (self and not moving):
+            return
+        if stage.kind in USER_KINDS:
+            held = moving.stage_id.filtered(lambda origin: origin.kind not in USER_KINDS)
+        else:
+            held = stage
+        if held:
+            raise AccessError(
+                self.env._(
+                    "Only a Collection Manager can move a case to or from %(stages)s by hand: a payment "
+                    "plan, a hand-off or an outcome is recorded with its button.",
+                    stages=", ".join(held.mapped("display_name")),
+                )
+            )
 
     # ------------------------------------------------------------------ opening cases by hand
 
@@ -396,6 +433,7 @@ class DebtCollectionCase(models.Model):
                 "domain": [("id", "in", self.ids)]}
 
     def action_view_invoices(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -409,10 +447,9 @@ class DebtCollectionCase(models.Model):
     # ------------------------------------------------------------------ security
 
     def _debt_check_manager(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                self.env._("Only a Collection Manager can hand a case off or write it off.")
-            )
+        require_group(
+            self.env, MANAGER, self.env._("Only a Collection Manager can hand a case off or write it off.")
+        )
 
     def _debt_check_manager_on_open_case(self):
         """Hand-offs and outcomes: a Collection Manager, on a case that is not closed yet."""
@@ -425,6 +462,7 @@ class DebtCollectionCase(models.Model):
 
     def _wizard_action(self, model, name):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": model,
@@ -436,6 +474,7 @@ class DebtCollectionCase(models.Model):
         }
 
     def action_payment_plan(self):
+        require_group(self.env, USER, self.env._("Only a Collection User can agree a payment plan."))
         return self._wizard_action("debt.collection.payment.plan.wizard", self.env._("Payment Plan"))
 
     def action_handoff(self):
@@ -447,12 +486,17 @@ class DebtCollectionCase(models.Model):
         return self._wizard_action("debt.collection.case.outcome.wizard", self.env._("Record the Outcome"))
 
     def action_print_summary(self):
+        self.check_access("read")
         return self.env.ref("account_debt_collection.action_report_case_summary").report_action(self)
 
     def action_print_court(self):
+        self.check_access("read")
         return self.env.ref("account_debt_collection.action_report_case_court").report_action(self)
 
     def action_collect_documents(self):
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can collect the evidence of a case.")
+        )
         self._debt_collect_documents()
         return True
 
@@ -508,7 +552,7 @@ class DebtCollectionCase(models.Model):
 
     def _debt_collect_documents(self):
         """Fill the evidence pack of these cases from what Odoo has, in a few report calls."""
-        Document = self.env["debt.collection.case.document"]
+        Document = self.env["debt.collection.case.document"].sudo()  # collected: the workflow's own
         existing = {(doc.case_id.id, doc.kind, doc.origin) for doc in self.document_ids}
         values, attachments, new_attachment_of = [], [], []
 
@@ -741,7 +785,7 @@ class DebtCollectionCase(models.Model):
                 )
             )
             self.instalment_ids.invalidate_recordset(["paid_amount", "state"])
-        done.write({"plan_state": "done"})
+        done.sudo().write({"plan_state": "done"})
         self._debt_plan_missed(newly_missed - done, today)
 
     def _debt_plan_missed(self, cases, today):
@@ -761,9 +805,9 @@ class DebtCollectionCase(models.Model):
             )
             summaries[case.id] = env._("Instalment missed")
         cases._debt_log_events(notes, outcome="promise_broken")
-        formal_notice = self.env.ref("account_debt_collection.stage_formal_notice")
+        formal_notice = self.env["debt.collection.case.stage"]._debt_of_kind("formal_notice")
         for previous, group in cases.grouped("plan_previous_stage_id").items():
-            group.write({"plan_state": "missed", "stage_id": (previous or formal_notice).id})
+            group.sudo().write({"plan_state": "missed", "stage_id": (previous or formal_notice).id})
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         self.env["mail.activity"].sudo().create(
@@ -796,8 +840,9 @@ class DebtCollectionCase(models.Model):
             if not set(states) & set(CHASEABLE_PAYMENT_STATES)
         )
         if paid:
-            paid.write({"stage_id": self.env.ref("account_debt_collection.stage_recovered").id})
-            paid.filtered(lambda c: c.plan_state == "running").write({"plan_state": "done"})
+            recovered = self.env["debt.collection.case.stage"]._debt_of_kind("recovered")
+            paid.sudo().write({"stage_id": recovered.id})
+            paid.filtered(lambda c: c.plan_state == "running").sudo().write({"plan_state": "done"})
             body = self.env._("All the invoices of the case are paid: the case is recovered.")
             paid._message_log_batch(bodies=dict.fromkeys(paid.ids, body))
         return paid

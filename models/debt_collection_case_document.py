@@ -2,6 +2,8 @@ import base64
 
 from odoo import api, fields, models
 
+from .debt_collection_access import SYSTEM
+
 DOCUMENT_KINDS = [
     ("contract", "Contract"),
     ("quote", "Signed Quote"),
@@ -17,10 +19,15 @@ DOCUMENT_KINDS = [
 
 
 class DebtCollectionCaseDocument(models.Model):
-    """One piece of evidence of a case: collected from Odoo or uploaded."""
+    """One piece of evidence of a case: collected from Odoo (by *Collect Evidence*) or uploaded.
+
+    Collection Users upload and remove documents; whether one was collected, and from what
+    record, is set by the collection alone.
+    """
 
     _name = "debt.collection.case.document"
     _description = "Collection Case Evidence"
+    _inherit = ["debt.collection.access.mixin"]
     _order = "case_id, sequence, kind, id"
 
     case_id = fields.Many2one("debt.collection.case", required=True, index=True, ondelete="cascade")
@@ -30,9 +37,13 @@ class DebtCollectionCaseDocument(models.Model):
     name = fields.Char(required=True)
     attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
     source = fields.Selection(
-        [("auto", "Collected"), ("upload", "Uploaded")], required=True, default="upload", readonly=True
+        [("auto", "Collected"), ("upload", "Uploaded")],
+        required=True,
+        default="upload",
+        readonly=True,
+        debt_write=SYSTEM,
     )
-    origin = fields.Char(readonly=True, help="Record the document was collected from.")
+    origin = fields.Char(readonly=True, debt_write=SYSTEM, help="Record the document was collected from.")
     file = fields.Binary(compute="_compute_file", inverse="_inverse_file")
     file_name = fields.Char(compute="_compute_file", inverse="_inverse_file_name")
 

@@ -20,6 +20,7 @@ class DebtCollectionRun(models.AbstractModel):
                 "account_debt_collection.mail_template_reminder"
             )
             by_template[template] |= event
+        events._debt_prepare_links()
         mails = self.env["mail.mail"]
         for template, template_events in by_template.items():
             mails |= template.sudo().send_mail_batch(template_events.ids)

@@ -3,7 +3,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from .debt_collection_access import SYSTEM, USER, require_group
 
 DISPUTE_OUTCOMES = [
     ("justified", "Justified, Credited"),
@@ -22,7 +25,7 @@ class DebtCollectionDispute(models.Model):
 
     _name = "debt.collection.dispute"
     _description = "Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "debt.collection.access.mixin"]
     _order = "state, date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -64,13 +67,20 @@ class DebtCollectionDispute(models.Model):
         [("open", "Open"), ("resolved", "Resolved")],
         required=True,
         default="open",
+        readonly=True,
         tracking=True,
         index=True,
+        debt_write=SYSTEM,
+        help="Resolved with the Resolve button, which lets the dunning resume.",
     )
     outcome = fields.Selection(DISPUTE_OUTCOMES, tracking=True)
-    resolved_date = fields.Date(readonly=True, copy=False)
+    resolved_date = fields.Date(readonly=True, copy=False, debt_write=SYSTEM)
     escalated_date = fields.Date(
-        string="Escalated On", readonly=True, copy=False, help="Sent back to the collection managers."
+        string="Escalated On",
+        readonly=True,
+        copy=False,
+        debt_write=SYSTEM,
+        help="Sent back to the collection managers.",
     )
     age = fields.Integer(string="Age (days)", compute="_compute_age")
     note = fields.Html(string="Notes")
@@ -78,6 +88,7 @@ class DebtCollectionDispute(models.Model):
         "debt.collection.event",
         string="Call",
         readonly=True,
+        debt_write=SYSTEM,
         help="The call in which the problem was raised.",
     )
     color = fields.Integer()
@@ -92,6 +103,38 @@ class DebtCollectionDispute(models.Model):
         for dispute in self:
             end = dispute.resolved_date or today
             dispute.age = (end - dispute.date).days if dispute.date else 0
+
+    @api.constrains("date", "move_id")
+    def _check_date(self):
+        """Raised on a day between the invoice's date and today."""
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            invoiced = dispute.move_id.invoice_date or dispute.move_id.date
+            if dispute.date > today or (invoiced and dispute.date < invoiced):
+                raise ValidationError(
+                    self.env._(
+                        "A dispute is raised between the invoice's date (%(invoiced)s) and today: not on "
+                        "%(date)s.",
+                        invoiced=format_date(self.env, invoiced),
+                        date=format_date(self.env, dispute.date),
+                    )
+                )
+
+    @api.constrains("move_id")
+    def _check_invoice(self):
+        """A dispute concerns a posted customer invoice of an active customer."""
+        for dispute in self:
+            move = dispute.move_id
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise ValidationError(
+                    self.env._("A dispute concerns a posted customer invoice: not %(invoice)s.",
+                               invoice=move.display_name)
+                )
+            if not move.commercial_partner_id.active:
+                raise ValidationError(
+                    self.env._("%(customer)s is archived: restore the customer before raising a dispute.",
+                               customer=move.commercial_partner_id.display_name)
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -153,6 +196,7 @@ class DebtCollectionDispute(models.Model):
 
     def action_resolve(self):
         """Close the dispute with its outcome: the dunning resumes where it stopped."""
+        require_group(self.env, USER, self.env._("Only a Collection User can resolve a dispute."))
         missing = self.filtered(lambda d: not d.outcome)
         if missing:
             raise UserError(
@@ -162,7 +206,7 @@ class DebtCollectionDispute(models.Model):
                 )
             )
         open_disputes = self.filtered(lambda d: d.state == "open")
-        open_disputes.write({"state": "resolved", "resolved_date": fields.Date.context_today(self)})
+        open_disputes.sudo().write({"state": "resolved", "resolved_date": fields.Date.context_today(self)})
         moves = open_disputes.move_id.filtered(lambda m: not m.debt_dispute)
         moves._debt_reschedule()
         outcomes = dict(self._fields["outcome"]._description_selection(self.env))
@@ -178,13 +222,15 @@ class DebtCollectionDispute(models.Model):
         return True
 
     def action_reopen(self):
-        self.filtered(lambda d: d.state == "resolved").write(
+        require_group(self.env, USER, self.env._("Only a Collection User can reopen a dispute."))
+        self.filtered(lambda d: d.state == "resolved").sudo().write(
             {"state": "open", "resolved_date": False, "escalated_date": False}
         )
         return True
 
     def action_credit_note(self):
         """Credit the disputed invoice (justified or partly justified disputes)."""
+        require_group(self.env, USER, self.env._("Only a Collection User can credit a disputed invoice."))
         self.ensure_one()
         return self.move_id.action_reverse()
 

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .debt_collection_access import MANAGER, USER, require_group
 from .debt_collection_step import LETTER_TYPES
 
 #: How a call ends (Log a Call wizard).
@@ -13,6 +14,20 @@ CALL_OUTCOMES = [
     ("problem", "Problem Raised"),
     ("unreachable", "Unreachable"),
 ]
+
+#: What the customer did on its own page (kind "portal", channel "portal"): never a
+#: communication of the run, so the once-a-day rule and the cadence ignore them.
+PORTAL_OUTCOMES = [
+    ("portal_viewed", "Statement Viewed"),
+    ("portal_downloaded", "Document Downloaded"),
+    ("portal_promise", "Promise Made Online"),
+    ("portal_proposed", "Promise Proposed"),
+    ("portal_dispute", "Dispute Raised from the Portal"),
+    ("portal_message", "Message from the Portal"),
+    ("portal_payment", "Online Payment Started"),
+]
+#: What the customer does on its page that counts against its daily limit (reading does not).
+PORTAL_ACTIONS = ("portal_promise", "portal_proposed", "portal_dispute", "portal_message", "portal_payment")
 
 PAYMENT_METHODS = [("transfer", "Bank Transfer"), ("cheque", "Cheque"), ("card", "Card")]
 
@@ -32,7 +47,7 @@ NOT_SENT_STATES = ("error", "cancelled")
 DELIVERY_STATES = [
     ("queued", "Queued"),
     ("sent", "Sent"),
-    ("delivered", "Received"),
+    ("delivered", "Delivered"),
     ("failed", "Failed"),
     ("bounced", "Bounced"),
     ("returned", "Returned"),
@@ -50,15 +65,29 @@ EMAIL_ISSUES = [
     ("failed", "Last Email Failed"),
 ]
 
-#: What may still change on an event once it exists: the life of its letter.
-MUTABLE_FIELDS = {"state", "letter_attachment_id", "tracking_number", "printed_date", "sent_date", "note"}
+SMS_ISSUES = [
+    ("no_mobile", "No Valid Mobile Number"),
+    ("blacklisted", "Number Blacklisted"),
+    ("failed", "Last SMS Failed"),
+    ("disabled", "Collection SMS Turned Off"),
+]
+
+#: What a Collection User records on a letter once it left, through ``_debt_record_letter_proof``
+#: (a form saving these fields goes there): the registered letter's number. The rest of an
+#: event (its date, author, note, figures, lines, state) is never written by a user.
+LETTER_PROOF_FIELDS = ("tracking_number",)
 
 
 class DebtCollectionEvent(models.Model):
-    """An action taken towards a customer: immutable once created.
+    """An action taken towards a customer: a record of what was done, written once.
 
     One event per communication (one customer, one run); its lines are the invoices it
     concerns. Analytics read events, the chatter only echoes them.
+
+    No user creates, changes or deletes an event: the run, the wizards (Log a Call, hand-off,
+    payment plan) and the event's own methods (printing letters, approving, delivery
+    feedback) check who asks, then write as superuser. The one thing a user records by hand
+    is the proof of a letter (``LETTER_PROOF_FIELDS``), through ``_debt_record_letter_proof``.
     """
 
     _name = "debt.collection.event"
@@ -82,13 +111,17 @@ class DebtCollectionEvent(models.Model):
             ("overdue", "Overdue"),
             ("manual", "Manual"),
             ("promise", "Promise to Pay"),
+            ("portal", "Customer Page"),
         ],
         required=True,
         default="manual",
         readonly=True,
     )
     channel = fields.Selection(
-        selection=lambda self: self.env["debt.collection.step"]._fields["channel"].selection,
+        selection=lambda self: [
+            *self.env["debt.collection.step"]._fields["channel"].selection,
+            ("portal", "Customer Page"),
+        ],
         required=True,
         readonly=True,
     )
@@ -109,6 +142,12 @@ class DebtCollectionEvent(models.Model):
         index="btree_not_null",
         help="Why an email could not be used: the letter (or call) went instead.",
     )
+    sms_issue = fields.Selection(
+        SMS_ISSUES,
+        string="SMS Issue",
+        readonly=True,
+        help="Why an SMS could not be used: the email (or the letter) went instead.",
+    )
     run_id = fields.Many2one(
         "debt.collection.run.log", readonly=True, index="btree_not_null", ondelete="set null"
     )
@@ -118,16 +157,19 @@ class DebtCollectionEvent(models.Model):
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
-        help="The email as sent, in the customer's chatter.",
+        help="The email or SMS as sent, in the customer's chatter.",
     )
     delivery = fields.Selection(
         DELIVERY_STATES,
         readonly=True,
         index="btree_not_null",
-        help="What became of it: an email queued, sent by the mail server, failed or bounced; a "
-        "registered letter received (acknowledgement of receipt) or returned.",
+        help="What became of it: an email or SMS queued, sent (by the mail server, to the SMS "
+        "provider), delivered (the provider's report on an SMS, the acknowledgement of receipt of a "
+        "registered letter), failed, bounced, or a letter returned.",
     )
-    delivery_address = fields.Char(readonly=True, help="The address the email went to.")
+    delivery_address = fields.Char(
+        readonly=True, help="The address the email went to, the number the SMS went to."
+    )
     approved_date = fields.Date(readonly=True, help="Day a Collection Manager let the step go out.")
     approved_by_id = fields.Many2one("res.users", readonly=True)
     note = fields.Text(readonly=True, help="Why the event went this way (fallbacks, errors).")
@@ -164,10 +206,10 @@ class DebtCollectionEvent(models.Model):
         string="Registered Letter Number", help="Number of the registered letter (lettre recommandée)."
     )
     outcome = fields.Selection(
-        [*CALL_OUTCOMES, ("promise_broken", "Promise Broken")],
+        [*CALL_OUTCOMES, ("promise_broken", "Promise Broken"), *PORTAL_OUTCOMES],
         readonly=True,
         index="btree_not_null",
-        help="What a call (or a promise to pay) came to.",
+        help="What a call (or a promise to pay) came to, or what the customer did on its page.",
     )
     payment_method = fields.Selection(
         PAYMENT_METHODS, readonly=True, help="How the customer says the invoices were paid."
@@ -231,23 +273,68 @@ class DebtCollectionEvent(models.Model):
             ]
         return commands
 
-    def write(self, vals):
-        if not self.env.su and set(vals) - MUTABLE_FIELDS:
-            raise UserError(
-                self.env._("Collection events are a record of what was done: they cannot be changed.")
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
+    @api.model_create_multi
+    def create(self, vals_list):
         if not self.env.su:
-            raise UserError(
-                self.env._("Collection events are a record of what was done: they cannot be deleted.")
+            raise AccessError(
+                self.env._(
+                    "Only the collection workflow itself can record a collection event: log a call, "
+                    "or let the dunning run."
+                )
             )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        recorded = set(vals) - {"id"}  # the standard Import names the record it writes
+        if recorded and recorded <= set(LETTER_PROOF_FIELDS):
+            return self._debt_record_letter_proof({name: vals[name] for name in recorded})
+        raise AccessError(
+            self.env._(
+                "Only the collection workflow itself can change a collection event: it records what was done."
+            )
+        )
+
+    def unlink(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the collection workflow itself can delete a collection event: it records what was "
+                "done."
+                )
+            )
+        return super().unlink()
+
+    def _debt_record_letter_proof(self, vals):
+        """A Collection User records the registered letter's number of letters that left.
+
+        Once recorded, only a Collection Manager corrects it. Nothing else of the event changes.
+        """
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can record the number of a registered letter.")
+        )
+        number = (vals.get("tracking_number") or "").strip() or False
+        not_sent = self.filtered(lambda e: e.channel != "registered_letter" or e.state != "done")
+        if not_sent:
+            raise UserError(
+                self.env._(
+                    "A registered letter's number is recorded once it was printed: %(events)s.",
+                    events=", ".join(not_sent.mapped("reference")),
+                )
+            )
+        recorded = self.filtered(lambda e: e.tracking_number and e.tracking_number != number)
+        if recorded:
+            require_group(
+                self.env,
+                MANAGER,
+                self.env._("Only a Collection Manager can correct the number of a registered letter."),
+            )
+        return self.sudo().write({"tracking_number": number})
 
     def action_approve(self):
         """A Collection Manager lets steps that needed approval go out: they are sent now."""
-        self._debt_check_manager(self.env._("Only a Collection Manager can approve a dunning step."))
+        require_group(self.env, MANAGER, self.env._("Only a Collection Manager can approve a dunning step."))
         pending = self.filtered(lambda e: e.state == "to_approve")
         later = pending._debt_later_communications()
         if later:
@@ -264,14 +351,10 @@ class DebtCollectionEvent(models.Model):
 
     def action_refuse(self):
         """A Collection Manager refuses steps awaiting approval: nothing goes out."""
-        self._debt_check_manager(self.env._("Only a Collection Manager can refuse a dunning step."))
+        require_group(self.env, MANAGER, self.env._("Only a Collection Manager can refuse a dunning step."))
         pending = self.filtered(lambda e: e.state == "to_approve")
         self.env["debt.collection.run"]._refuse_approval(pending, self.env.user)
         return True
-
-    def _debt_check_manager(self, message):
-        if not self.env.user.has_group("account_debt_collection.group_debt_collection_manager"):
-            raise AccessError(message)
 
     def _debt_later_communications(self):
         """Communications of the same customers decided after these events, still standing."""
@@ -307,15 +390,19 @@ class DebtCollectionEvent(models.Model):
 
     # ------------------------------------------------------------------ delivery
 
-    def _debt_delivered(self):
-        """The mail server took the emails of these events."""
-        self.filtered(lambda e: e.delivery == "queued").sudo().write({"delivery": "sent"})
+    def _debt_delivered(self, delivery="sent"):
+        """The mail server took the emails of these events (``sent``), or the SMS provider took
+        their SMS (``sent``) or reported them delivered (``delivered``)."""
+        before = ("queued",) if delivery == "sent" else ("queued", "sent")
+        self.filtered(lambda e: e.delivery in before).sudo().write({"delivery": delivery})
 
     def _debt_undelivered(self, delivery, reason):
-        """These emails did not reach the customer: the events are in error, their invoices go
-        back to the step they had, and the customers are looked at again (a letter follows).
+        """These emails or SMS did not reach the customer: the events are in error, their
+        invoices go back to the step they had, and the customers are looked at again (a letter
+        follows an email; the email, else a letter, follows an SMS).
 
-        ``reason``: what the mail server or the bounce said, kept in the event's note.
+        ``reason``: what the mail server, the bounce or the SMS provider said, kept in the
+        event's note.
         """
         events = self.filtered(lambda e: e.state != "error")
         if not events:
@@ -323,11 +410,20 @@ class DebtCollectionEvent(models.Model):
         for company, company_events in events.grouped("company_id").items():
             env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
             for event in company_events:
-                sentence = env._(
-                    "The email to %(address)s was not delivered (%(reason)s): a letter follows.",
-                    address=event.delivery_address or event.partner_id.email or "",
-                    reason=(reason or "").strip().splitlines()[0] if reason else delivery,
-                )
+                why = (reason or "").strip().splitlines()[0] if reason else delivery
+                if event.channel == "sms":
+                    sentence = env._(
+                        "The SMS to %(number)s was not delivered (%(reason)s): the email, else a "
+                        "letter, follows.",
+                        number=event.delivery_address or "",
+                        reason=why,
+                    )
+                else:
+                    sentence = env._(
+                        "The email to %(address)s was not delivered (%(reason)s): a letter follows.",
+                        address=event.delivery_address or event.partner_id.email or "",
+                        reason=why,
+                    )
                 event.sudo().write(
                     {
                         "state": "error",

@@ -9,6 +9,7 @@ from odoo.tools.safe_eval import safe_eval
 from ..rules.escalation import LETTER_CHANNELS
 from ..rules.printing import PAID, PRINT, REPRINT, SUPERSEDED, print_decision
 from .account_move import CHASEABLE_PAYMENT_STATES
+from .debt_collection_access import USER, require_group
 from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES
 
 CANCEL_REASONS = [
@@ -59,6 +60,7 @@ class DebtCollectionEvent(models.Model):
 
     def action_mark_checked(self):
         """A controller looked at these problems: they leave the "To Check" list."""
+        require_group(self.env, USER, self.env._("Only a Collection User can mark a problem checked."))
         self.sudo().write({"checked": True})
         return True
 
@@ -73,6 +75,7 @@ class DebtCollectionEvent(models.Model):
         PDF is kept on the letter: printing it again gives the same document. A registered
         letter's customer gets that very PDF by email as a copy when its address works.
         """
+        require_group(self.env, USER, self.env._("Only a Collection User can print letters."))
         letters = self.filtered(lambda e: e.channel in LETTER_CHANNELS)
         decisions = letters._debt_print_decisions()
         if not any(code in (PRINT, REPRINT) for code in decisions.values()) and not any(
@@ -254,7 +257,7 @@ class DebtCollectionEvent(models.Model):
         else:
             document = self.env["ir.attachment"].create(
                 {
-                    "name": self.env._("Letters %(date)s.pdf", date=format_date(self.env, today)),
+                    "name": self.env._("Letters %(date)s.pdf", date=today.isoformat()),
                     "raw": merge_pdf([attachment.raw for attachment in attachments]),
                     "mimetype": "application/pdf",
                 }
@@ -271,6 +274,9 @@ class DebtCollectionEvent(models.Model):
         """What the post says of this letter: its number, the day it was received (with the
         scanned acknowledgement of receipt), or that it came back."""
         self.ensure_one()
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can record what the post says of a letter.")
+        )
         if self.channel not in LETTER_CHANNELS or self.state != "done":
             raise UserError(self.env._("Only a printed letter can be recorded as delivered or returned."))
         if delivered_date and self.printed_date and delivered_date < self.printed_date:

@@ -1,6 +1,7 @@
 """One instalment of an invoice listed by a collection event, with its figures on that day."""
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class DebtCollectionEventLine(models.Model):
@@ -8,7 +9,9 @@ class DebtCollectionEventLine(models.Model):
 
     An invoice paid in several instalments has one line per instalment listed; an invoice
     in one payment, one line. Lines are written by the run only (one INSERT per batch,
-    ``debt.collection.run._insert_lines``), built by :meth:`_values`.
+    ``debt.collection.run._insert_lines``), built by :meth:`_values`, and by the wizards
+    with their event, as superuser: no user creates, changes or deletes one (a forged line
+    would count as a step taken, or stop the next run on the unique index).
     """
 
     _name = "debt.collection.event.line"
@@ -57,6 +60,28 @@ class DebtCollectionEventLine(models.Model):
         "(move_id, step_id, cycle) WHERE advanced",
         "An invoice takes each dunning step once.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._debt_refuse_users()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._debt_refuse_users()
+        return super().write(vals)
+
+    def unlink(self):
+        self._debt_refuse_users()
+        return super().unlink()
+
+    def _debt_refuse_users(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the collection workflow itself can write the invoices of a collection event: "
+                    "they record what was sent."
+                )
+            )
 
     @api.model
     def _values(self, move_line, today, step=None, advanced=False):

@@ -92,9 +92,9 @@ class DebtCollectionRun(models.AbstractModel):
     def _run_batch(self, company, partner_ids, today, log):
         """Lock, review and act on one batch of customers; record the dunning state."""
         reviews = self._review(company, partner_ids, today, lock=True)
-        sent, failed = self._act(company, [r.communication for r in reviews if r.communication], today, log)
-        self._write_next_dates(reviews, failed, today)
-        log._count(len(reviews), len(sent), len(failed))
+        events, failed = self._act(company, [r.communication for r in reviews if r.communication], today, log)
+        self._record_dunning_state(reviews, events, failed, today)
+        log._count(len(reviews), len(events.filtered(lambda e: e.state != "error")), len(failed))
 
     @api.model
     def _preview(self, company, today=None):
@@ -118,7 +118,8 @@ class DebtCollectionRun(models.AbstractModel):
         partner_ids = sorted(set(partner_ids))
         for start in range(0, len(partner_ids), BATCH_SIZE):
             batch = partner_ids[start : start + BATCH_SIZE]
-            self._write_next_dates(self._review(company, batch, today, lock=False, acting=False), (), today)
+            reviews = self._review(company, batch, today, lock=False, acting=False)
+            self._record_dunning_state(reviews, self.env["debt.collection.event"], (), today)
 
     # ------------------------------------------------------------------ decision
 
@@ -138,30 +139,28 @@ class DebtCollectionRun(models.AbstractModel):
 
         Each customer that fails is rolled back alone and gets an event in error with a
         one-line reason (the traceback goes to the server log). A customer another process
-        communicated meanwhile (the once-a-day index) is left to it. Returns the partner ids
-        served and those that failed.
+        communicated meanwhile (the once-a-day index) is left to it. Returns the events carried
+        out and the partner ids that failed.
         """
-        everyone = {comm.partner_id for comm in communications}
+        Event = self.env["debt.collection.event"]
         if not communications:
-            return set(), set()
+            return Event, set()
         try:
             with self.env.cr.savepoint():
-                self._carry_out(company, communications, today, log)
-            return everyone, set()
+                return self._carry_out(company, communications, today, log), set()
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
         except Exception:  # find the customers at fault, one savepoint each
             _logger.info("Debt collection: a batch failed, retrying customer by customer", exc_info=True)
-        failures, served_elsewhere = [], set()
+        failures, events = [], Event
         for comm in communications:
             try:
                 with self.env.cr.savepoint():
-                    self._carry_out(company, [comm], today, log)
+                    events |= self._carry_out(company, [comm], today, log)
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise
             except pg_errors.UniqueViolation as error:
                 if error.diag.constraint_name == ONCE_A_DAY_INDEX:
-                    served_elsewhere.add(comm.partner_id)
                     _logger.info(
                         "Debt collection: customer %s was dunned today by another run", comm.partner_id
                     )
@@ -175,15 +174,18 @@ class DebtCollectionRun(models.AbstractModel):
                 )
                 failures.append((comm, error))
         self._record_failures(company, failures, today, log)
-        failed = {comm.partner_id for comm, _error in failures}
-        return everyone - failed - served_elsewhere, failed
+        return events, {comm.partner_id for comm, _error in failures}
 
     def _carry_out(self, company, communications, today, log):
-        """Events and their lines, dispatch by channel, invoices on to their step, chatter notes."""
+        """Events and their lines, dispatch by channel, chatter notes; return the events.
+
+        The invoices take their step afterwards, with their next dates, in one UPDATE for the
+        batch (``_record_dunning_state``).
+        """
         events = self._create_events(company, communications, today, log)
         self._dispatch(events.filtered(lambda e: e.state != STATE_TO_APPROVE), today)
-        self._advance_invoices(events.filtered(lambda e: e.state != STATE_TO_APPROVE), today)
         self._log_on_partners(events)
+        return events
 
     def _failure_reason(self, error):
         """One line a credit controller understands."""

@@ -20,6 +20,11 @@ from ..rules.escalation import (
     HOLD_NEVER,
     HOLD_PENALTY,
     HOLD_PROMISE,
+    SMS_BLACKLISTED,
+    SMS_DISABLED,
+    SMS_FAILED,
+    SMS_NO_MOBILE,
+    SMS_OK,
     STATE_DONE,
     STATE_TO_APPROVE,
     Customer,
@@ -27,6 +32,7 @@ from ..rules.escalation import (
     Invoice,
     rank_of,
 )
+from ..rules.phone import is_mobile
 from ..rules.promise import pause_end
 from .account_move import CHASEABLE_PAYMENT_STATES
 from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES, UNDELIVERED
@@ -100,19 +106,30 @@ class DebtCollectionRun(models.AbstractModel):
     def _read_customers(self, company, partner_ids, today, lock):
         """``{partner_id: (rules.escalation.Customer, ordered rule steps)}`` for these customers.
 
-        Seven queries for the batch: open instalments (locking their invoices with ``lock``),
+        Eight queries for the batch: open instalments (locking their invoices with ``lock``),
         steps taken in the current cycles, the customers' last communications, credits,
-        partner fields, blacklist.
+        partner fields, the email and the phone blacklists.
         """
         rows = self._read_open_instalments(company, partner_ids, lock)
         partners = self.env["res.partner"].with_company(company).browse(partner_ids)
-        partners.fetch(["email", "email_normalized", "message_bounce", "debt_excluded", "debt_controller_id"])
+        partners.fetch(
+            [
+                "email",
+                "email_normalized",
+                "message_bounce",
+                "phone_sanitized",
+                "debt_excluded",
+                "debt_controller_id",
+            ]
+        )
         scenarios = self.env["res.partner"]._debt_scenarios_for(company, partners)
         steps_of = {scenario: scenario._rule_steps() for scenario in set(scenarios.values()) if scenario}
         taken = self._taken_steps([row["move_id"] for row in rows])
         history = self._communication_history(company, partner_ids)
         credits = self._unreconciled_credits(company, partner_ids)
-        emails = self._email_status(partners, self._undelivered_emails(company, partner_ids))
+        undelivered = self._undelivered_communications(company, partner_ids)
+        emails = self._email_status(partners, undelivered)
+        texts = self._sms_status(company, partners, undelivered)
         fallback_controller = company.debt_controller_id.id or self._first_manager(company)
         invoices = defaultdict(dict)
         for row in rows:
@@ -144,6 +161,7 @@ class DebtCollectionRun(models.AbstractModel):
                     last_date=last_date,
                     last_overdue_date=last_overdue_date,
                     email=emails[partner.id],
+                    sms=texts[partner.id],
                     excluded=partner.debt_excluded,
                     pending_approval=pending,
                     controller_id=partner.debt_controller_id.id or fallback_controller,
@@ -269,13 +287,14 @@ class DebtCollectionRun(models.AbstractModel):
         )
         return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
 
-    def _undelivered_emails(self, company, partner_ids):
-        """``{partner_id: address}`` of the customers whose last communication was an email
-        that did not reach them: the step is tried again by letter (not the next ones)."""
+    def _undelivered_communications(self, company, partner_ids):
+        """``{partner_id: (channel, address)}`` of the customers whose last communication was an
+        email or an SMS that did not reach them: the step is tried again another way (not the
+        next ones)."""
         self.env.cr.execute(
             SQL(
-                """SELECT partner_id, delivery_address FROM (
-                       SELECT DISTINCT ON (partner_id) partner_id, delivery, delivery_address
+                """SELECT partner_id, channel, delivery_address FROM (
+                       SELECT DISTINCT ON (partner_id) partner_id, channel, delivery, delivery_address
                          FROM debt_collection_event
                         WHERE company_id = %s AND partner_id = ANY(%s) AND kind IN %s AND state != 'cancelled'
                      ORDER BY partner_id, id DESC) last
@@ -286,7 +305,7 @@ class DebtCollectionRun(models.AbstractModel):
                 UNDELIVERED,
             )
         )
-        return dict(self.env.cr.fetchall())
+        return {partner_id: (channel, address) for partner_id, channel, address in self.env.cr.fetchall()}
 
     def _email_status(self, partners, undelivered):
         """``{partner_id: EMAIL_* code}``: whether an email to the customer can be used.
@@ -303,16 +322,43 @@ class DebtCollectionRun(models.AbstractModel):
         )
         status = {}
         for partner in partners:
+            channel, address = undelivered.get(partner.id, (None, None))
             if not partner.email:
                 status[partner.id] = EMAIL_MISSING
             elif partner.email_normalized in blacklisted:
                 status[partner.id] = EMAIL_BLACKLISTED
             elif partner.message_bounce:
                 status[partner.id] = EMAIL_BOUNCED
-            elif undelivered.get(partner.id) == partner.email_normalized:
+            elif channel != "sms" and address == partner.email_normalized:
                 status[partner.id] = EMAIL_FAILED
             else:
                 status[partner.id] = EMAIL_OK
+        return status
+
+    def _sms_status(self, company, partners, undelivered):
+        """``{partner_id: SMS_* code}``: whether an SMS to the customer can be used.
+
+        Its number, as Odoo's phone validation formats it (``phone_sanitized``), must be a
+        mobile, not in the phone blacklist, and not the number the last collection SMS failed
+        to reach; the company must have collection SMS turned on.
+        """
+        if not company.debt_sms_enabled:
+            return dict.fromkeys(partners.ids, SMS_DISABLED)
+        numbers = [p.phone_sanitized for p in partners if p.phone_sanitized]
+        blacklisted = set(
+            self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]).mapped("number")
+        )
+        status = {}
+        for partner in partners:
+            channel, address = undelivered.get(partner.id, (None, None))
+            if not is_mobile(partner.phone_sanitized):
+                status[partner.id] = SMS_NO_MOBILE
+            elif partner.phone_sanitized in blacklisted:
+                status[partner.id] = SMS_BLACKLISTED
+            elif channel == "sms" and address == partner.phone_sanitized:
+                status[partner.id] = SMS_FAILED
+            else:
+                status[partner.id] = SMS_OK
         return status
 
     def _first_manager(self, company):
@@ -367,6 +413,7 @@ class DebtCollectionRun(models.AbstractModel):
             "letter_type": comm.letter_type,
             "state": comm.state,
             "email_issue": comm.fallback,
+            "sms_issue": comm.sms_fallback,
             "note": self._fallback_note(notes_env, comm),
             "assignee_id": comm.assignee_id,
             "run_id": log.id if log else False,
@@ -397,25 +444,35 @@ class DebtCollectionRun(models.AbstractModel):
 
     def _fallback_note(self, env, comm):
         """Why the channel differs from the step's, in the company's language."""
-        if not comm.fallback:
+        if not (comm.fallback or comm.sms_fallback):
             return False
         partner = env["res.partner"].browse(comm.partner_id)
-        instead = (
-            env._("a call is made instead")
-            if comm.channel == "satisfaction_check"
-            else env._("a letter is sent instead")
-        )
-        reasons = {
+        if comm.channel == "satisfaction_check":
+            instead = env._("a call is made instead")
+        elif comm.channel == "email":
+            instead = env._("the email is sent instead")
+        else:
+            instead = env._("a letter is sent instead")
+        email_reasons = {
             EMAIL_MISSING: lambda: env._("No email address for %(partner)s", partner=partner.name),
             EMAIL_BLACKLISTED: lambda: env._(
                 "The email address %(email)s is blacklisted", email=partner.email
             ),
             EMAIL_BOUNCED: lambda: env._("Mail to %(email)s bounced", email=partner.email),
+            EMAIL_FAILED: lambda: env._("The last email to %(email)s failed", email=partner.email),
         }
-        reason = reasons.get(
-            comm.fallback, lambda: env._("The last email to %(email)s failed", email=partner.email)
-        )
-        return env._("%(reason)s: %(instead)s.", reason=reason(), instead=instead)
+        sms_reasons = {
+            SMS_NO_MOBILE: lambda: env._("No valid mobile number for %(partner)s", partner=partner.name),
+            SMS_BLACKLISTED: lambda: env._(
+                "The number %(number)s is blacklisted for SMS", number=partner.phone_sanitized
+            ),
+            SMS_FAILED: lambda: env._("The last SMS to %(number)s failed", number=partner.phone_sanitized),
+            SMS_DISABLED: lambda: env._("Collection SMS are turned off"),
+        }
+        reasons = [sms_reasons[comm.sms_fallback]()] if comm.sms_fallback else []
+        if comm.fallback:
+            reasons.append(email_reasons[comm.fallback]())
+        return env._("%(reason)s: %(instead)s.", reason="; ".join(reasons), instead=instead)
 
     def _company_lang(self, company):
         """The language notes for the company's own people are written in."""
@@ -527,7 +584,7 @@ class DebtCollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------ writing invoices
 
     def _advance_invoices(self, events, today):
-        """Record the step each advanced invoice took, in one query."""
+        """Record the step each advanced invoice of these (approved) events took, in one query."""
         lines = events.line_ids.filtered("advanced")
         if not lines:
             return
@@ -538,29 +595,44 @@ class DebtCollectionRun(models.AbstractModel):
             ["debt_step_id", "debt_level", "debt_last_date"],
             SQL(
                 """UPDATE account_move m
-                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s,
-                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s
                      FROM (VALUES %s) AS v(id, step_id, level)
                     WHERE m.id = v.id""",
                 today,
-                self.env.uid,
                 SQL(", ").join(values),
             ),
         )
 
-    def _write_next_dates(self, reviews, failed_partner_ids, today):
-        """The invoices' next action dates from the reviews, in one query, changed rows only.
+    def _record_dunning_state(self, reviews, events, failed_partner_ids, today):
+        """The invoices' step and next action date after the batch, in one UPDATE of the rows
+        that change (``account_move`` has 32 indexes: each row rewritten once).
 
-        A customer that failed stays due today: the next run, once the fault is mended,
-        tries it again.
+        An invoice advanced by ``events`` takes its step; every reviewed invoice gets the next
+        date its review gave, and a customer that failed stays due today: the next run, once
+        the fault is mended, tries it again.
         """
+        steps = {
+            line.move_id.id: line.step_id
+            for line in events.filtered(lambda e: e.state != STATE_TO_APPROVE).line_ids
+            if line.advanced
+        }
         values = []
         for result in reviews:
             failed = result.partner_id in failed_partner_ids
             for move_id, next_date in result.next_dates.items():
                 if failed and next_date is not None:
                     next_date = today
-                values.append(SQL("(%s, %s::date)", move_id, next_date))
+                step = steps.get(move_id)
+                values.append(
+                    SQL(
+                        "(%s, %s::date, %s::int, %s::int, %s::date)",
+                        move_id,
+                        next_date,
+                        step.id if step else None,
+                        step.level if step else None,
+                        today if step else None,
+                    )
+                )
         if not values:
             return
         moves = self.env["account.move"].browse(
@@ -568,11 +640,18 @@ class DebtCollectionRun(models.AbstractModel):
         )
         self._update_moves(
             moves,
-            ["debt_next_date"],
+            ["debt_next_date", "debt_step_id", "debt_level", "debt_last_date"],
             SQL(
-                """UPDATE account_move m SET debt_next_date = v.next_date
-                     FROM (VALUES %s) AS v(id, next_date)
-                    WHERE m.id = v.id AND m.debt_next_date IS DISTINCT FROM v.next_date""",
+                """UPDATE account_move m
+                      SET debt_next_date = v.next_date,
+                          debt_step_id = COALESCE(v.step_id, m.debt_step_id),
+                          debt_level = COALESCE(v.level, m.debt_level),
+                          debt_last_date = COALESCE(v.last_date, m.debt_last_date),
+                          write_date = CASE WHEN v.step_id IS NULL THEN m.write_date
+                                            ELSE NOW() AT TIME ZONE 'UTC' END
+                     FROM (VALUES %s) AS v(id, next_date, step_id, level, last_date)
+                    WHERE m.id = v.id
+                      AND (v.step_id IS NOT NULL OR m.debt_next_date IS DISTINCT FROM v.next_date)""",
                 SQL(", ").join(values),
             ),
         )

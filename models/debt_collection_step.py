@@ -6,6 +6,7 @@ from ..rules.escalation import Step
 CHANNELS = [
     ("satisfaction_check", "Satisfaction Check"),
     ("email", "Email"),
+    ("sms", "SMS"),
     ("phone", "Phone Call"),
     ("letter", "Letter"),
     ("registered_letter", "Registered Letter"),
@@ -46,8 +47,16 @@ class DebtCollectionStep(models.Model):
         domain=[("model", "=", "debt.collection.event")],
         help="Email sent to the customer (email and satisfaction check steps).",
     )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain=[("model", "=", "debt.collection.event")],
+        help="Text sent to the customer's mobile (SMS steps). Empty: the module's reminder.",
+    )
     letter_type = fields.Selection(
-        LETTER_TYPES, help="Letter printed for letter and registered letter steps."
+        LETTER_TYPES,
+        help="Letter printed for letter and registered letter steps (and for an email or SMS "
+        "step when the customer can be reached by neither).",
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type", help="Task created for phone steps."

@@ -24,6 +24,7 @@ class ReportCaseCourt(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         cases = self.env["debt.collection.case"].browse(docids)
+        cases.check_access("read")  # what follows reads the case as superuser: only its readers print it
         today = fields.Date.context_today(self)
         copy_lang = self._copy_lang()
         return {

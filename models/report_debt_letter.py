@@ -37,6 +37,7 @@ class ReportDebtLetter(models.AbstractModel):
         data = data or {}
         context = self.env.context
         events = self.env["debt.collection.event"].browse(docids)
+        events.check_access("read")  # the letters are read as superuser: only the events' readers print them
         letter_date = fields.Date.to_date(
             data.get("letter_date") or context.get("debt_letter_date") or fields.Date.context_today(self)
         )
@@ -53,6 +54,7 @@ class ReportDebtLetter(models.AbstractModel):
     def _letters(self, events, letter_date, draft):
         """``{event_id: values}`` of these events' letters, read in a few batched queries."""
         events = events.sudo()
+        events._debt_prepare_links()
         moves = events.line_ids.move_id
         computed = moves._debt_penalties(letter_date) if moves else None
         credits = self._open_credits(events)
@@ -111,7 +113,15 @@ class ReportDebtLetter(models.AbstractModel):
                 "date": reader.long_date(event.broken_promise_id.date),
             },
             "signatory": self._signatory(company),
-            "bank": self._bank(company),
+            "bank": company._debt_bank_details(),
+            "pay": self._pay(
+                company,
+                partner,
+                reader,
+                net_due + interest + indemnity,
+                lines.move_id.mapped("name"),
+                all(line.currency_id == company.currency_id for line in lines),
+            ),
             "identity": self._identity(company, reader),
             "warnings": warnings,
             "call_date": reader.long_date(event.date),
@@ -210,23 +220,17 @@ class ReportDebtLetter(models.AbstractModel):
         }
 
     @api.model
-    def _bank(self, company):
-        """The company's bank account customers pay to (as invoices choose it), or False."""
-        account = company.partner_id.bank_ids.filtered(
-            lambda bank: not bank.company_id or bank.company_id == company
-        ).sorted(
-            lambda bank: (
-                bool(bank.currency_id and bank.currency_id != company.currency_id),
-                not bank.allow_out_payment,
-            )
-        )[:1]
-        if not account:
-            return False
-        number = account.sanitized_acc_number or ""
+    def _pay(self, company, partner, reader, amount, invoice_names, in_company_currency=True):
+        """How a letter says to pay ``amount`` (what it asks for), for ``reader``: the customer's
+        page, the bank details, and when the amount is in euros an EPC (SEPA) QR code of it to the
+        company's IBAN. Statements of account say the same (``report_debt_statement.py``)."""
+        currency = company.currency_id
+        qr = in_company_currency and company._debt_sepa_qr(amount, currency, partner, invoice_names)
         return {
-            "iban": " ".join(number[i : i + 4] for i in range(0, len(number), 4)),
-            "bic": account.bank_bic or "",
-            "bank": account.bank_id.name or "",
+            "page_url": partner._debt_portal_url(),
+            "bank": company._debt_bank_details(),
+            "qr": qr,
+            "amount": reader.amount(amount),
         }
 
     @api.model

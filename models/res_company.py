@@ -77,12 +77,42 @@ class ResCompany(models.Model):
         help="Sender of the collection emails, e.g. Recouvrement <recouvrement@example.com>. "
         "Empty: the company's email address.",
     )
+    debt_sms_enabled = fields.Boolean(
+        string="Collection SMS",
+        default=True,
+        help="Steps of the SMS channel send a text to the customer's mobile (through Odoo's SMS "
+        "service, which needs credits). Off: they send the email instead, else a letter.",
+    )
     debt_share_capital = fields.Monetary(
         string="Share Capital", currency_field="currency_id", help="Printed on the letters (capital social)."
     )
     debt_trade_register_city = fields.Char(
         string="Trade Register (RCS) City",
         help="City of the commercial court registry where the company is registered: RCS Lyon 443 061 841.",
+    )
+    debt_portal_token_days = fields.Integer(
+        string="Customer Page Links Valid For (days)",
+        default=60,
+        help="A customer's signed link opens its page until this many days after the last "
+        "communication that carried it; then the next communication carries a new one.",
+    )
+    debt_portal_promise_max_days = fields.Integer(
+        string="Online Promises at Most (days ahead)",
+        default=30,
+        help="A promise made on the customer's page for a later date waits for a credit "
+        "controller's acceptance.",
+    )
+    debt_portal_promise_min_percent = fields.Float(
+        string="Online Promises at Least (% of the amount due)",
+        default=50.0,
+        digits=(5, 2),
+        help="A promise made on the customer's page for less than this share of what its invoices "
+        "owe waits for a credit controller's acceptance.",
+    )
+    debt_portal_daily_actions = fields.Integer(
+        string="Actions per Customer and Day",
+        default=5,
+        help="Promises, disputes, messages and payments a customer may start on its page in a day.",
     )
 
     @api.constrains("debt_late_interest_rate")
@@ -129,7 +159,7 @@ class ResCompany(models.Model):
             "satisfaction": self.env.ref("account_debt_collection.mail_template_satisfaction", False),
             "reminder": self.env.ref("account_debt_collection.mail_template_reminder", False),
         }
-        Scenario.create(
+        scenarios = Scenario.create(
             [
                 {
                     "name": self.env._("Standard (France)"),
@@ -140,6 +170,18 @@ class ResCompany(models.Model):
                 for company in self - has_default
             ]
         )
+        self._debt_name_in_every_language(scenarios, templates)
+
+    def _debt_name_in_every_language(self, scenarios, templates):
+        """Name the default scenarios and their steps in every installed language, not only in
+        the one they were created in (a French controller on a database installed in English)."""
+        for lang, _name in self.env["res.lang"].get_installed():
+            env = self.with_context(lang=lang).env
+            names = [values["name"] for values in _default_steps(env, templates)]
+            for scenario in scenarios:
+                scenario.update_field_translations("name", {lang: env._("Standard (France)")})
+                for step, name in zip(scenario.step_ids.sorted("offset_days"), names, strict=True):
+                    step.update_field_translations("name", {lang: name})
 
     # ------------------------------------------------------------------ late-payment penalties
 

@@ -20,6 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.debt_dispute_escalation_days", readonly=False
     )
     debt_email_from = fields.Char(related="company_id.debt_email_from", readonly=False)
+    debt_sms_enabled = fields.Boolean(related="company_id.debt_sms_enabled", readonly=False)
     debt_signatory_id = fields.Many2one(related="company_id.debt_signatory_id", readonly=False)
     debt_signatory_function = fields.Char(related="company_id.debt_signatory_function", readonly=False)
     debt_late_interest_rate = fields.Float(related="company_id.debt_late_interest_rate", readonly=False)
@@ -49,6 +50,14 @@ class ResConfigSettings(models.TransientModel):
     debt_legal_form = fields.Char(related="company_id.partner_id.debt_legal_form", readonly=False)
     debt_share_capital = fields.Monetary(related="company_id.debt_share_capital", readonly=False)
     debt_trade_register_city = fields.Char(related="company_id.debt_trade_register_city", readonly=False)
+    debt_portal_token_days = fields.Integer(related="company_id.debt_portal_token_days", readonly=False)
+    debt_portal_promise_max_days = fields.Integer(
+        related="company_id.debt_portal_promise_max_days", readonly=False
+    )
+    debt_portal_promise_min_percent = fields.Float(
+        related="company_id.debt_portal_promise_min_percent", readonly=False
+    )
+    debt_portal_daily_actions = fields.Integer(related="company_id.debt_portal_daily_actions", readonly=False)
 
     @api.depends("company_id")
     def _compute_debt_default_scenario_id(self):

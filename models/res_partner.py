@@ -1,27 +1,37 @@
 from odoo import api, fields, models
 
 from ..rules.phone import to_e164
+from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group, require_internal
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    """A customer's dunning settings: Collection Users change them, billing users read them."""
+
+    _name = "res.partner"
+    _inherit = ["res.partner", "debt.collection.access.mixin"]
 
     debt_scenario_id = fields.Many2one(
         "debt.collection.scenario",
         string="Dunning Scenario",
         company_dependent=True,
         domain="[('company_id', '=', current_company_id)]",
+        groups=INTERNAL,
+        debt_write=USER,
         help="Leave empty to use the company's default scenario.",
     )
     debt_controller_id = fields.Many2one(
         "res.users",
         string="Credit Controller",
         company_dependent=True,
+        groups=INTERNAL,
+        debt_write=USER,
         help="Receives the phone tasks of this customer; defaults to the company's controller.",
     )
     debt_excluded = fields.Boolean(
         string="Never Remind",
         company_dependent=True,
+        groups=INTERNAL,
+        debt_write=USER,
         help="No dunning at all for this customer in the current company.",
     )
     debt_is_consumer = fields.Boolean(
@@ -29,6 +39,7 @@ class ResPartner(models.Model):
         compute="_compute_debt_is_consumer",
         store=True,
         readonly=False,
+        debt_write=USER,
         help="A consumer owes no 40 EUR indemnity, interest only from a formal notice, and has a "
         "2-year limitation. Set by default on an individual (not a company) with no SIREN/SIRET "
         "(Company ID) and no VAT number, that is not a public body: a sole trader with a SIRET is a "
@@ -36,6 +47,8 @@ class ResPartner(models.Model):
     )
     debt_is_public_body = fields.Boolean(
         string="Public Body",
+        copy=False,
+        debt_write=USER,
         help="The State, a local authority or a public establishment buying under a public contract: "
         "late interest at the ECB rate plus 8 points, 40 EUR indemnity, 30-day payment term "
         "(Code de la commande publique L2192-13, R2192-31, D2192-35, R2192-10).",
@@ -43,34 +56,37 @@ class ResPartner(models.Model):
     debt_level = fields.Integer(
         string="Dunning Level",
         compute="_compute_debt_level",
+        groups=INTERNAL,
         help="Highest dunning level over the customer's open invoices.",
     )
     debt_phone_e164 = fields.Char(
         string="Phone (E.164)",
         compute="_compute_debt_phone_e164",
         store=True,
+        debt_write=SYSTEM,
         help="Phone number in international format, as dialled by the phone tasks.",
     )
     debt_phone_invalid = fields.Boolean(
         string="Invalid Phone",
         compute="_compute_debt_phone_e164",
         store=True,
+        debt_write=SYSTEM,
     )
 
     debt_promise_kept_count = fields.Integer(
         string="Promises Kept",
         compute="_compute_debt_promise_counts",
-        groups="account.group_account_invoice",
+        groups=INTERNAL,
     )
     debt_promise_broken_count = fields.Integer(
         string="Promises Broken",
         compute="_compute_debt_promise_counts",
-        groups="account.group_account_invoice",
+        groups=INTERNAL,
     )
     debt_dispute_open_count = fields.Integer(
         string="Open Disputes",
         compute="_compute_debt_promise_counts",
-        groups="account.group_account_invoice",
+        groups=INTERNAL,
     )
     debt_can_edit = fields.Boolean(compute="_compute_debt_can_edit")
 
@@ -108,9 +124,11 @@ class ResPartner(models.Model):
 
     def action_debt_log_call(self):
         """Open the Log a Call wizard for this customer."""
+        require_group(self.env, USER, self.env._("Only a Collection User can log a call."))
         return self.env["debt.collection.call.wizard"]._action_open("res.partner", self)
 
     def action_debt_view_promises(self):
+        require_internal(self.env)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_debt_collection.action_debt_collection_promise"
@@ -120,6 +138,7 @@ class ResPartner(models.Model):
         return action
 
     def action_debt_view_disputes(self):
+        require_internal(self.env)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_debt_collection.action_debt_collection_dispute"
@@ -198,3 +217,7 @@ class ResPartner(models.Model):
         partners.fetch(["debt_scenario_id"])
         return {partner.id: partner.debt_scenario_id or default for partner in partners}
 
+    def action_debt_open_followup(self):
+        """The customer's follow-up screen in the current company."""
+        self.ensure_one()
+        return self.env["debt.collection.followup"]._action_open(self, self.env.company)

@@ -1,8 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..rules.analytics import PAYER_CLASSES, window_start
 from .account_move import CHASEABLE_PAYMENT_STATES
+from .debt_collection_access import INTERNAL, SYSTEM, USER, require_internal
 
 PAYER_CLASS_SELECTION = [
     ("A", "A - Pays on Time"),
@@ -27,7 +29,7 @@ PROFILE_VALUES = (
 )
 
 #: Who sees the outstanding (Odoo's ``credit``) and so the risk alerts.
-RISK_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+RISK_GROUPS = INTERNAL
 
 
 class ResPartner(models.Model):
@@ -43,6 +45,8 @@ class ResPartner(models.Model):
         digits=(16, 1),
         readonly=True,
         company_dependent=True,
+        groups=INTERNAL,
+        debt_write=SYSTEM,
         help="Days late of the customer's invoices in this company, weighted by amount, over the "
         "rolling window: invoices paid in the window (payment date minus due date) and invoices "
         "still open and overdue (today minus due date), net of the customer's open credits.",
@@ -51,35 +55,60 @@ class ResPartner(models.Model):
         string="Paid on Time",
         readonly=True,
         company_dependent=True,
+        groups=INTERNAL,
+        debt_write=SYSTEM,
         help="Share of the invoices of the window paid by their due date.",
     )
-    debt_late_count = fields.Integer(string="Late Invoices", readonly=True, company_dependent=True)
-    debt_broken_promise_count = fields.Integer(
-        string="Broken Promises", readonly=True, company_dependent=True
+    debt_late_count = fields.Integer(
+        string="Late Invoices", readonly=True, company_dependent=True, groups=INTERNAL, debt_write=SYSTEM
     )
-    debt_dispute_count = fields.Integer(string="Disputes", readonly=True, company_dependent=True)
+    debt_broken_promise_count = fields.Integer(
+        string="Broken Promises", readonly=True, company_dependent=True, groups=INTERNAL, debt_write=SYSTEM
+    )
+    debt_dispute_count = fields.Integer(
+        string="Disputes", readonly=True, company_dependent=True, groups=INTERNAL, debt_write=SYSTEM
+    )
     debt_payer_class = fields.Selection(
         PAYER_CLASS_SELECTION,
         string="Payer Class",
         readonly=True,
         company_dependent=True,
+        groups=INTERNAL,
+        debt_write=SYSTEM,
         index="btree_not_null",
         help="A: at most 30 days late on average, B: 60, C: 90, D: more. Empty: no history.",
     )
-    debt_profile_date = fields.Date(string="Profile Refreshed On", readonly=True, company_dependent=True)
+    debt_profile_date = fields.Date(
+        string="Profile Refreshed On",
+        readonly=True,
+        company_dependent=True,
+        groups=INTERNAL,
+        debt_write=SYSTEM,
+    )
 
     # ------------------------------------------------------------------ credit insurance
     debt_insurer_id = fields.Many2one(
-        "res.partner", string="Credit Insurer", company_dependent=True, help="Credit insurance company."
+        "res.partner",
+        string="Credit Insurer",
+        company_dependent=True,
+        groups=INTERNAL,
+        debt_write=USER,
+        help="Credit insurance company.",
     )
     debt_insured_amount = fields.Float(
         string="Insured Amount",
         company_dependent=True,
+        groups=INTERNAL,
+        debt_write=USER,
         digits="Account",
         help="Outstanding amount the credit insurer covers for this customer.",
     )
     debt_insurance_end_date = fields.Date(
-        string="Cover Valid Until", company_dependent=True, help="Leave empty for a cover with no end."
+        string="Cover Valid Until",
+        company_dependent=True,
+        groups=INTERNAL,
+        debt_write=USER,
+        help="Leave empty for a cover with no end.",
     )
 
     # ------------------------------------------------------------------ risk alerts
@@ -96,6 +125,11 @@ class ResPartner(models.Model):
         help="Outstanding above the credit insurance cover, or the cover has expired.",
     )
     debt_risk_alert = fields.Char(string="Risk Alert", compute="_compute_debt_risk", groups=RISK_GROUPS)
+
+    @api.constrains("debt_insured_amount")
+    def _check_debt_insured_amount(self):
+        if any(partner.debt_insured_amount < 0 for partner in self):
+            raise ValidationError(self.env._("An insured amount cannot be negative."))
 
     @api.depends_context("company")
     @api.depends("credit_limit", "debt_insurer_id", "debt_insured_amount", "debt_insurance_end_date")
@@ -403,6 +437,7 @@ class ResPartner(models.Model):
 
     def action_debt_open_paid_invoices(self):
         """The paid invoices of the profile's window, with their days late."""
+        require_internal(self.env)
         self.ensure_one()
         today = fields.Date.context_today(self)
         return {
@@ -421,6 +456,7 @@ class ResPartner(models.Model):
 
     def action_debt_open_receivables(self):
         """The open receivable items that make up the outstanding."""
+        require_internal(self.env)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

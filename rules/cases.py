@@ -92,6 +92,56 @@ def split_amount(total, count, digits=2):
     return [part / 10**digits for part in parts]
 
 
+#: A payment plan of more instalments, or lasting longer, is not one a court would uphold:
+#: refused rather than computed.
+MAX_INSTALMENTS = 60
+MAX_PLAN_YEARS = 5
+
+
+def check_plan(first, count, every, unit, earliest, today):
+    """The problems of a regular plan about to be computed, as ``(code, value)`` pairs.
+
+    Codes: ``count`` (fewer than 1 or more than ``MAX_INSTALMENTS`` instalments; the value is
+    the maximum), ``every`` (a period below 1), ``first_missing``, ``first_early`` (before
+    ``earliest``, the date of the case's first invoice), ``first_late`` (more than a year
+    after ``today``; the value is the last day allowed), ``too_long`` (the last instalment
+    more than ``MAX_PLAN_YEARS`` years after the first; the value is that limit in years).
+    Nothing is computed with dates, so no input can overflow them.
+    """
+    problems = []
+    if not 1 <= count <= MAX_INSTALMENTS:
+        problems.append(("count", MAX_INSTALMENTS))
+    if every < 1:
+        problems.append(("every", 1))
+    if not first:
+        problems.append(("first_missing", None))
+    elif earliest and first < earliest:
+        problems.append(("first_early", earliest))
+    elif first > add_months(today, 12):
+        problems.append(("first_late", add_months(today, 12)))
+    if problems:
+        return problems
+    span_months = (count - 1) * every if unit == "months" else (count - 1) * every * 7 * 12 / 365.25
+    if span_months > MAX_PLAN_YEARS * 12:
+        problems.append(("too_long", MAX_PLAN_YEARS))
+    return problems
+
+
+def check_plan_dates(dates, earliest, today):
+    """The problems of a plan's own dates (free lines), with the codes of :func:`check_plan`."""
+    if not dates:
+        return [("count", MAX_INSTALMENTS)]
+    problems = [] if len(dates) <= MAX_INSTALMENTS else [("count", MAX_INSTALMENTS)]
+    first, last = min(dates), max(dates)
+    if earliest and first < earliest:
+        problems.append(("first_early", earliest))
+    elif first > add_months(today, 12):
+        problems.append(("first_late", add_months(today, 12)))
+    elif last > add_months(first, MAX_PLAN_YEARS * 12):
+        problems.append(("too_long", MAX_PLAN_YEARS))
+    return problems
+
+
 def instalment_dates(first, count, every=1, unit="months"):
     """``count`` dates from ``first``, every ``every`` months or weeks."""
     if unit == "months":

@@ -39,6 +39,9 @@ How a customer is chased (the cadence, in a credit controller's words)
       whose last mail bounced or failed, a letter goes instead and the event says why. A
       satisfaction check is an email when its step has a template and the address works,
       otherwise a call.
+    * An SMS goes only to a valid mobile number (not blacklisted, its last SMS not failed, SMS
+      turned on for the company); otherwise the email goes instead when the address works,
+      else a letter, and the event says why.
 
 Amounts are in company currency; instalments are the invoices' open receivable lines, each
 with its own due date (an invoice paid 30 % / 70 % is late from its first instalment).
@@ -63,6 +66,13 @@ EMAIL_MISSING = "missing"
 EMAIL_BLACKLISTED = "blacklisted"
 EMAIL_BOUNCED = "bounced"
 EMAIL_FAILED = "failed"
+
+# What is known of the customer's mobile number (``Customer.sms``).
+SMS_OK = "ok"
+SMS_NO_MOBILE = "no_mobile"
+SMS_BLACKLISTED = "blacklisted"
+SMS_FAILED = "failed"
+SMS_DISABLED = "disabled"
 
 # Why nothing goes out today (``Review.waiting``).
 WAIT_APPROVAL = "awaiting_approval"
@@ -144,7 +154,8 @@ class Customer:
 
     ``last_date``: day of its last automatic communication that did not fail (any kind);
     ``last_overdue_date``: day its last reminder went out; ``credit``: unreconciled credits,
-    positive. ``controller_id``: its credit controller, else the company's, else a
+    positive. ``email``, ``sms``: whether an email, an SMS can reach it (``EMAIL_*``,
+    ``SMS_*`` codes). ``controller_id``: its credit controller, else the company's, else a
     Collection Manager (who receives tasks and cases).
     """
 
@@ -154,6 +165,7 @@ class Customer:
     last_date: date | None = None
     last_overdue_date: date | None = None
     email: str = EMAIL_OK
+    sms: str = SMS_OK
     excluded: bool = False
     pending_approval: bool = False
     controller_id: int | None = None
@@ -176,6 +188,7 @@ class Communication:
     advancing: dict = field(default_factory=dict)
     total_due: float = 0.0
     credit: float = 0.0
+    sms_fallback: str | None = None
 
     @property
     def net_due(self):
@@ -373,7 +386,7 @@ def _pre_due_index(invoice, steps):
 
 def _communication(customer, kind, steps, index, listed, credit):
     step = steps[index]
-    channel, letter_type, fallback = channel_for(step, customer.email)
+    channel, letter_type, fallback, sms_fallback = channel_for(step, customer.email, customer.sms)
     return Communication(
         partner_id=customer.id,
         kind=kind,
@@ -382,6 +395,7 @@ def _communication(customer, kind, steps, index, listed, credit):
         channel=channel,
         letter_type=letter_type,
         fallback=fallback,
+        sms_fallback=sms_fallback,
         state=state_after(step, channel),
         assignee_id=assignee(step, customer, [inv for _instalment, inv in listed]),
         listed=[(inv.id, instalment.id) for instalment, inv in listed],
@@ -390,21 +404,30 @@ def _communication(customer, kind, steps, index, listed, credit):
     )
 
 
-def channel_for(step, email):
-    """``(channel, letter_type, fallback)``: the channel actually used and why it changed.
+def channel_for(step, email, sms=SMS_OK):
+    """``(channel, letter_type, email_issue, sms_issue)``: the channel actually used and why
+    it changed.
 
-    ``fallback`` is the ``EMAIL_*`` code of the address when an email became a letter (or a
-    satisfaction email a call), else ``None``.
+    ``email_issue`` is the ``EMAIL_*`` code of the address when an email became a letter (or
+    a satisfaction email a call); ``sms_issue`` the ``SMS_*`` code of the number when an SMS
+    became an email (or, without a working address either, a letter). ``None`` when the
+    medium was used as the step says.
     """
+    if step.channel == "sms":
+        if sms == SMS_OK:
+            return "sms", None, None, None
+        if email == EMAIL_OK:
+            return "email", None, None, sms
+        return "letter", step.letter_type or "courteous", email, sms
     if step.channel == "email":
         if email == EMAIL_OK:
-            return "email", None, None
-        return "letter", step.letter_type or "courteous", email
+            return "email", None, None, None
+        return "letter", step.letter_type or "courteous", email, None
     if step.channel == "satisfaction_check":
         fallback = email if step.has_template and email != EMAIL_OK else None
-        return "satisfaction_check", None, fallback
+        return "satisfaction_check", None, fallback, None
     letter_type = step.letter_type if step.channel in LETTER_CHANNELS else None
-    return step.channel, letter_type, None
+    return step.channel, letter_type, None, None
 
 
 def satisfaction_medium(step, email):

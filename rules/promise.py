@@ -20,16 +20,27 @@ Rules
       still owe something are chased again from where they stopped.
     * A promise not kept by the end of its pause is broken: the run records it and its next
       communication says so. A broken promise stays broken even if the payment comes later.
+    * A promise the customer proposed on its page beyond the company's limits
+      (``rules.portal``) is *proposed*: it pauses nothing until a credit controller accepts
+      it (it then runs, or is kept if paid meanwhile); a refused one stays *refused*.
 """
 
 from datetime import timedelta
 
 #: Amounts closer than this are equal (company currency, two decimals).
 TOLERANCE = 0.005
+#: A promise further ahead than this is not a promise to pay: the dunning would stop for good.
+MAX_PROMISE_DAYS = 365
 
 RUNNING = "running"
 KEPT = "kept"
 BROKEN = "broken"
+PROPOSED = "proposed"
+REFUSED = "refused"
+
+#: Whether a credit controller accepted a promise (one made by phone needs nobody's).
+ACCEPTED = "accepted"
+TO_ACCEPT = "to_accept"
 
 
 def pause_end(promised_date, grace_days):
@@ -60,14 +71,20 @@ def amount_received(baseline, residuals_now):
     return max(round(baseline - sum(residuals_now), 2), 0.0)
 
 
-def promise_state(amount, received, all_paid, broken=False):
-    """``running``, ``kept`` or ``broken``, from the figures of today.
+def promise_state(amount, received, all_paid, broken=False, acceptance=ACCEPTED):
+    """``running``, ``kept``, ``broken``, ``proposed`` or ``refused``, from the figures of today.
 
     :param amount: the promised amount
     :param received: :func:`amount_received`
     :param all_paid: every invoice of the promise is paid or in payment
     :param broken: the run already found it broken (final)
+    :param acceptance: ``accepted``, ``to_accept`` (proposed on the page beyond the limits)
+        or ``refused`` by a credit controller
     """
+    if acceptance == TO_ACCEPT:
+        return PROPOSED
+    if acceptance == REFUSED:
+        return REFUSED
     if broken:
         return BROKEN
     if all_paid or received >= amount - TOLERANCE:
@@ -103,7 +120,8 @@ def allocate(amount, residuals):
 def check_promise(promised_date, amount, today, total_due):
     """The problems of a promise about to be recorded, as ``(code, value)`` pairs.
 
-    Codes: ``date_past`` (before today), ``amount_not_positive``, ``amount_exceeds``
+    Codes: ``date_past`` (before today), ``date_too_far`` (more than ``MAX_PROMISE_DAYS``
+    ahead; the value is the last day allowed), ``amount_not_positive``, ``amount_exceeds``
     (more than its invoices owe), ``no_invoice`` (``total_due`` is None).
     """
     problems = []
@@ -111,6 +129,8 @@ def check_promise(promised_date, amount, today, total_due):
         problems.append(("no_invoice", None))
     if not promised_date or promised_date < today:
         problems.append(("date_past", promised_date))
+    elif (promised_date - today).days > MAX_PROMISE_DAYS:
+        problems.append(("date_too_far", today + timedelta(days=MAX_PROMISE_DAYS)))
     if amount <= 0:
         problems.append(("amount_not_positive", amount))
     elif total_due is not None and amount > total_due + TOLERANCE:

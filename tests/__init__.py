@@ -14,3 +14,13 @@ from . import test_migration
 from . import test_penalties
 from . import test_court
 from . import test_printing
+from . import test_access
+from . import test_bad_input
+from . import test_access_routes
+from . import test_sms
+from . import test_followup
+from . import test_followup_tours
+from . import test_portal
+from . import test_ways_to_pay
+from . import test_portal_stories
+from . import test_portal_tours

@@ -124,6 +124,50 @@ class TestCommittedRuns(BaseCase):
             events = self._env(cr)["debt.collection.event"].search([("partner_id", "in", self.partner_ids)])
             return Counter(event.partner_id.id for event in events)
 
+    def communications(self):
+        """What the customers received: ``{(customer, step, channel, invoices)}``, as committed."""
+        with self.registry.cursor() as cr:
+            events = self._env(cr)["debt.collection.event"].search([("partner_id", "in", self.partner_ids)])
+            return {
+                (
+                    event.partner_id.id,
+                    event.step_id.id,
+                    event.channel,
+                    tuple(sorted(event.line_ids.move_id.ids)),
+                )
+                for event in events
+            }
+
+    def test_two_workers_sharing_a_run_send_exactly_what_one_worker_would(self):
+        """Two workers (two cron workers, two servers) run the same day's escalation at once.
+
+        Batches of two customers, each committed as the cron commits: the workers leapfrog
+        each other through the batches, each skipping the customers the other holds.
+        """
+        with self.registry.cursor() as cr:
+            self.escalate(cr, batch_size=2)
+        alone = self.communications()
+        self.assertEqual(len(alone), CUSTOMERS)
+        self._clean_runs()
+
+        start = threading.Barrier(2)
+
+        def worker():
+            with self.registry.cursor() as cr:
+
+                def commit_like_the_cron(done):
+                    cr.commit()  # pylint: disable=invalid-commit  # what ir.cron._commit_progress does
+                    return done
+
+                start.wait(timeout=30)
+                self.escalate(cr, batch_size=2, on_batch_done=commit_like_the_cron)
+
+        with ThreadPoolExecutor(2) as pool:
+            for future in [pool.submit(worker) for _ in range(2)]:
+                future.result(timeout=120)
+        self.assertEqual(self.communications(), alone, "the same communications, each once")
+        self.assertEqual(self.events_by_partner(), Counter(dict.fromkeys(self.partner_ids, 1)))
+
     def test_two_runs_at_once_send_each_step_once(self):
         """Both runs read the same customers; each customer is decided by exactly one of them."""
         barrier = threading.Barrier(2)
@@ -159,7 +203,7 @@ class TestCommittedRuns(BaseCase):
 
     def test_a_run_killed_halfway_is_completed_by_the_next_without_duplicates(self):
         run_class = self.registry["debt.collection.run"]
-        original_advance = run_class._advance_invoices
+        original_advance = run_class._record_dunning_state
         calls = []
 
         def advance_then_die_in_second_batch(run, *args, **kwargs):
@@ -176,7 +220,7 @@ class TestCommittedRuns(BaseCase):
                 return done
 
             with (
-                patch.object(run_class, "_advance_invoices", advance_then_die_in_second_batch),
+                patch.object(run_class, "_record_dunning_state", advance_then_die_in_second_batch),
                 self.assertRaisesRegex(WorkerKilled, "worker killed"),
             ):
                 self.escalate(cr, batch_size=batch, on_batch_done=commit_like_the_cron)

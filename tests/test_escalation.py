@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import format_date
 
@@ -148,11 +148,11 @@ class TestEscalation(DebtCollectionCommon):
 
     def test_never_chased(self):
         disputed = self.invoice(100.0)
-        disputed.debt_dispute = True
+        disputed.sudo().debt_dispute = True
         excluded = self.invoice(200.0)
         excluded.no_followup = True
         promised = self.invoice(300.0)
-        promised.debt_promise_date = day(5)
+        promised.sudo().debt_promise_date = day(5)
         self.escalate(day(1))
         self.assertFalse(self.events())
         # the promise runs until its date plus the grace period (3 days), then dunning resumes
@@ -212,12 +212,13 @@ class TestEscalation(DebtCollectionCommon):
     def test_events_cannot_be_changed(self):
         self.invoice(500.0)
         self.escalate(day(1))
-        event = self.events().with_user(self.env.user).sudo(False)
-        with self.assertRaisesRegex(UserError, "cannot be changed"):
+        event = self.events().with_user(self.env.user).sudo(False)  # a Collection Manager
+        with self.assertRaisesRegex(AccessError, "itself can change a collection event"):
             event.write({"amount_net": 1.0})
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "itself can delete a collection event"):
             event.unlink()
         self.assertTrue(event.exists())
+        self.assertEqual(event.amount_net, 500.0)
 
     def test_preview_announces_the_run_without_acting(self):
         self.invoice(500.0)
@@ -270,6 +271,52 @@ class TestEscalation(DebtCollectionCommon):
             self.assertIn(event.line_ids.move_id.name, alone)
             self.assertEqual(self.mails(event).body_html.count(event.line_ids.move_id.name), 1)
         self.assertIn("Client &lt;b&gt;Deux&lt;/b&gt;", together[events[1].id])
+
+    def test_a_note_a_user_template_sets_for_one_customer_never_reaches_the_next(self):
+        """Emails rendered together: each customer's body starts from a clean slate, as when
+        Odoo renders them one by one, even when a user's template ``t-set``s a note on a condition."""
+        template = self.env.ref("account_debt_collection.mail_template_reminder")
+        template.body_html = (
+            '<div><t t-if="object.broken_promise_id or object.amount_net &gt; 1000">'
+            "<t t-set=\"note\" t-value=\"'You did not keep your promise.'\"/></t>"
+            '<p>Dear <t t-out="object.partner_id.name"/>,</p>'
+            '<p t-if="note" t-out="note"/></div>'
+        )
+        customers = self.env["res.partner"].create(
+            [
+                {"name": name, "email": f"compta{i}@example.fr"}
+                for i, name in enumerate(["Alpha", "Bravo", "Charlie"])
+            ]
+        )
+        alpha, bravo, charlie = customers
+        self.invoice(1234.56, partner=alpha)
+        self.invoice(250.5, partner=bravo)
+        self.invoice(100.0, partner=charlie)
+        self.escalate(day(1))  # one send_mail_batch for the three
+        note = "You did not keep your promise."
+        self.assertIn(note, self.mails(self.events(alpha)).body_html)
+        self.assertNotIn(note, self.mails(self.events(bravo)).body_html, "Bravo follows Alpha in the batch")
+        self.assertNotIn(note, self.mails(self.events(charlie)).body_html)
+
+        # a broken promise mentioned on Bravo's reminder only: rendered together as alone
+        events = self.events(alpha) | self.events(bravo) | self.events(charlie)
+        with freeze_time(day(1)):
+            promise = self.env["debt.collection.promise"].create(
+                {
+                    "partner_id": bravo.id,
+                    "move_ids": [Command.set(self.events(bravo).line_ids.move_id.ids)],
+                    "date": day(5),
+                    "amount": 10.0,
+                }
+            )
+        self.events(bravo).sudo().broken_promise_id = promise  # as the run ties a broken promise
+        together = template._render_field("body_html", events.ids)
+        at_once = template._debt_render_qweb_at_once(template.body_html, events._name, events.ids, None, None)
+        for event in events:
+            alone = template._render_field("body_html", event.ids)[event.id]
+            self.assertEqual(together[event.id], alone)
+            self.assertEqual(at_once[event.id], alone, "the one-pass rendering itself, not its fallback")
+        self.assertEqual([note in together[event.id] for event in events], [True, True, False])
 
     def test_an_invoice_in_instalments_is_late_from_its_first_instalment(self):
         terms = self.env["account.payment.term"].create(

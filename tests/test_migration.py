@@ -18,7 +18,7 @@ class TestMigration(DebtCollectionCommon):
     def setUp(self):
         super().setUp()
         self.cr = self.env.cr
-        self.customer.debt_payer_class = "C"
+        self.customer.sudo().debt_payer_class = "C"
         self.late = self.invoice(1000.0, due=day(-40))
         # 19.0.1.0.0 stored the invoice's payer class (a copy, left stale by a later refresh)
         # and the aged balance's customer (nullable, with its foreign key and no index)

@@ -7,10 +7,11 @@ Standard library only: it runs before the virtual environment exists.
   Odoo installed on the machine stays importable), the module's Python dependencies and
   the test tools.
 * ``demo``   PostgreSQL (the PG* environment when a server answers, otherwise a throwaway
-  cluster in ``.build/pg``), a database with the module and its demo data, one daily
-  escalation run, a summary of what is there, then Odoo served on http://127.0.0.1:8069
-  (``--port``). Each phase prints its elapsed time. Ctrl-C stops Odoo, and the throwaway
-  cluster when the demo started it.
+  cluster in ``.build/pg``), a database of a French company on Odoo's French chart with the
+  module, the demo's ledger lived over the last months (``tools/demo_story.py``), a summary
+  of what is there, then Odoo served on http://127.0.0.1:8069 (``--port``), its emails caught
+  by a local mail server (``tools/mail_sink.py``). Each phase prints its elapsed time.
+  Ctrl-C stops Odoo, and the throwaway cluster when the demo started it.
 * ``stop``   stops a running demo and the throwaway cluster (never the PG* environment's).
 * ``test``   rules tests (pytest), static checks (ruff, pylint-odoo) and, when Odoo is
   found, the module's Odoo tests in a fresh database. Ends with ``N passed, N failed``.
@@ -35,6 +36,9 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import demo_story
+from mail_sink import MailSink
+
 MODULE = "account_debt_collection"
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
@@ -46,10 +50,14 @@ DEMO_DB = "debt_collection_demo"
 DEMO_PORT = 8069
 #: While the demo serves, its Odoo's and its harness's pids, for ``stop``.
 DEMO_PID_FILE = BUILD / "demo.json"
-#: Run in the demo database before the module is installed: a French SME working in French.
-#: (Accounting's own demo data then loads its generic chart of accounts, in USD.)
+#: Where the demo's emails are kept, one ``.eml`` file each.
+DEMO_MAILS = BUILD / "demo-mails"
+#: Run in the demo database (created without Odoo's demo data, which would load Accounting's
+#: generic chart in USD) before Accounting is installed: a French SME working in French and
+#: English. Odoo's French chart (l10n_fr_account) then becomes the company's, in EUR.
 FRENCH_COMPANY = """
 env['res.lang']._activate_lang('fr_FR')
+env['res.lang']._activate_lang('en_US')
 company = env.ref('base.main_company')
 company.write({
     'name': 'Atelier Dupuis Froid & Climatisation SAS',
@@ -348,21 +356,16 @@ def cmd_setup(_args):
     return 0
 
 
-#: The demo customers read French; then the day's escalation runs as the scheduled action would.
-DEMO_RUN = """
-if env['res.lang']._lang_get('fr_FR'):
-    demo = env['ir.model.data'].search(
-        [('module', '=', 'account_debt_collection'), ('model', '=', 'res.partner')])
-    env['res.partner'].browse(demo.mapped('res_id')).write({'lang': 'fr_FR'})
-env['debt.collection.run']._cron_escalate()
-env.cr.commit()
-"""
+#: The demo's ledger, lived day by day (``tools/demo_story.py``), in ``odoo shell``.
+DEMO_STORY = f"import runpy\nrunpy.run_path({str(Path(demo_story.__file__).resolve())!r})['main'](env)\n"
 #: What the demo database holds, printed by ``odoo shell`` as one line ``SUMMARY_MARK <json>``:
 #: counts by channel and by state, cases by stage in the kanban's order, the internal users
 #: with their role and whether their password is their login.
 SUMMARY_MARK = "demo-summary:"
 DEMO_SUMMARY = """
 import json
+from odoo import fields
+env = env(context=dict(env.context, lang='en_US'))
 
 def by_selection(model, field, domain=()):
     counts = dict(env[model]._read_group(list(domain), [field], ['__count']))
@@ -372,8 +375,8 @@ def by_selection(model, field, domain=()):
 def role(user):
     for xmlid, name in [
         ('account_debt_collection.group_debt_collection_manager', 'Collection Manager'),
-        ('account_debt_collection.group_debt_collection_user', 'Collection User'),
-        ('account.group_account_invoice', 'Invoicing'),
+        ('account_debt_collection.group_debt_collection_user', 'Collection User (credit controller)'),
+        ('account.group_account_invoice', 'Invoicing (salesperson)'),
     ]:
         if env.ref(xmlid, raise_if_not_found=False) and user.has_group(xmlid):
             return name
@@ -384,19 +387,32 @@ users = env['res.users'].search([('share', '=', False)], order='id')
 env.cr.execute("SELECT id, COALESCE(password, '') FROM res_users WHERE id IN %s", [tuple(users.ids)])
 hashes = dict(env.cr.fetchall())
 crypt = env['res.users']._crypt_context()
+Event = env['debt.collection.event']
+Forecast = env['debt.collection.forecast']
+accuracy = Forecast._accuracy(env.company, fields.Date.context_today(Forecast))
 print(SUMMARY_MARK, json.dumps({
     'company': env.company.name,
     'currency': env.company.currency_id.name,
+    'chart': env.company.chart_template or '',
+    'languages': env['res.lang'].search([]).mapped('code'),
     'customers': env['res.partner'].search_count([('customer_rank', '>', 0)]),
     'invoices': by_selection(
         'account.move', 'payment_state', [('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]),
-    'events': by_selection('debt.collection.event', 'channel'),
+    'events': by_selection('debt.collection.event', 'channel', [('kind', 'in', ('pre_due', 'overdue'))]),
+    'calls': Event.search_count([('kind', '=', 'manual'), ('channel', '=', 'phone')]),
     'event_states': by_selection('debt.collection.event', 'state'),
     'cases': [[stage.name, cases.get(stage, 0)] for stage in env['debt.collection.case.stage'].search([])],
+    'handoffs': env['debt.collection.case'].search_count([('handoff_kind', '!=', False)]),
+    'plans': env['debt.collection.case'].search_count([('plan_state', '=', 'running')]),
     'disputes': by_selection('debt.collection.dispute', 'state'),
     'promises': by_selection('debt.collection.promise', 'state'),
+    'classes': by_selection('debt.collection.payer.profile', 'payer_class'),
+    'snapshots': Forecast.search_count([]),
+    'accuracy': list(accuracy) if accuracy else None,
+    'tasks': env['mail.activity'].search_count([('date_deadline', '<=', fields.Date.today())]),
     'users': [
-        [user.login, role(user), bool(hashes[user.id]) and crypt.verify(user.login, hashes[user.id])]
+        [user.login, user.name, role(user),
+         bool(hashes[user.id]) and crypt.verify(user.login, hashes[user.id])]
         for user in users
     ],
 }))
@@ -406,6 +422,8 @@ HEARTBEAT = 30
 #: Where an Odoo log says it is: ``Loading module mail (21/57)``, ``loading mail/data/x.xml``.
 ODOO_MODULE_START = re.compile(r"odoo\.modules\.loading: Loading module (\w+) \((\d+/\d+)\)")
 ODOO_FILE_LOADING = re.compile(r"odoo\.modules\.loading: loading (\w+/\S+)")
+#: Where the demo's story is: ``demo-story: day -40 of -150..0 lived``.
+STORY_PROGRESS = re.compile(re.escape(demo_story.MARK) + r" (.+)")
 
 
 class DemoFailed(Exception):
@@ -426,6 +444,9 @@ def last_loaded(log):
             tail = handle.read().decode(errors="replace")
     except FileNotFoundError:
         return ""
+    story = STORY_PROGRESS.findall(tail)
+    if story:
+        return story[-1].strip()
     where = [f"module {found[-1][1]}" for found in [ODOO_MODULE_START.findall(tail)] if found]
     where += [found[-1] for found in [ODOO_FILE_LOADING.findall(tail)] if found]
     return ", ".join(where)
@@ -514,21 +535,28 @@ def install_problems(text):
     return warnings, docutils
 
 
-def prepare_demo(odoo, pg, args, progress):
-    """The demo database, created when missing, with the module, its demo data and one run."""
+def prepare_demo(odoo, pg, args, progress, smtp_port):
+    """The demo database, created when missing: a French company on Odoo's French chart, the
+    module, and the demo's ledger lived over the last months (its emails sent to ``smtp_port``)."""
     log = BUILD / "demo-install.log"
     log.unlink(missing_ok=True)
     say(f"the output of Odoo goes to {log}")
     if args.reset:
         drop_database(pg, DEMO_DB)
+    install_from = 0
     if not database_exists(pg, DEMO_DB):
-        with progress.phase(f"creating {DEMO_DB} with Odoo's base", log):
-            odoo_step(odoo, pg, log, ["-i", "base", "--with-demo", "--stop-after-init", "--no-http"])
-        with progress.phase("a French company, in French", log):
+        with progress.phase(f"creating {DEMO_DB} with Odoo's base, in French and English", log):
+            odoo_step(odoo, pg, log,
+                      ["-i", "base", "--load-language=fr_FR", "--stop-after-init", "--no-http"])
+        with progress.phase("a French company", log):
             odoo_step(odoo, pg, log, ["--no-http"], subcommand="shell", script=FRENCH_COMPANY)
-    install_from = log.stat().st_size if log.exists() else 0
-    with progress.phase(f"installing {MODULE}, its dependencies and demo data", log):
-        odoo_step(odoo, pg, log, ["-i", MODULE, "--with-demo", "--stop-after-init", "--no-http"])
+        install_from = log.stat().st_size
+        with progress.phase("Odoo's accounting and French chart of accounts (l10n_fr_account)", log):
+            odoo_step(odoo, pg, log, ["-i", "l10n_fr_account", "--stop-after-init", "--no-http"])
+    else:
+        say(f"{DEMO_DB} exists: kept as it is (`python3 tools/harness.py demo --reset` starts again)")
+    with progress.phase(f"installing {MODULE} and its dependencies", log):
+        odoo_step(odoo, pg, log, ["-i", MODULE, "--stop-after-init", "--no-http"])
     with log.open(encoding="utf-8", errors="replace") as handle:
         handle.seek(install_from)
         warnings, docutils = install_problems(handle.read())
@@ -539,8 +567,14 @@ def prepare_demo(odoo, pg, args, progress):
         say("docutils messages, from module descriptions rendered for the Apps page (a module "
             "without static/description/index.html): "
             + ", ".join(f"{module} {count}" for module, count in docutils.items()))
-    with progress.phase("running the daily escalation once", log):
-        odoo_step(odoo, pg, log, ["--no-http"], subcommand="shell", script=DEMO_RUN)
+    with progress.phase("living the demo's last five months, day by day (tools/demo_story.py)", log):
+        odoo_step(odoo, pg, log, ["--no-http", *smtp_options(smtp_port)], subcommand="shell",
+                  script=DEMO_STORY)
+
+
+def smtp_options(port):
+    """Odoo's outgoing mail server: the demo's local one."""
+    return ["--smtp=127.0.0.1", f"--smtp-port={port}"]
 
 
 def demo_summary(odoo, pg, port):
@@ -559,22 +593,33 @@ def demo_summary(odoo, pg, port):
     def listed(pairs, zeros=False):
         return ", ".join(f"{label} {count}" for label, count in pairs if count or zeros) or "none"
 
-    def login(user_login, role, password_is_login):
+    def login(user_login, name, role, password_is_login):
         password = f" / {user_login}" if password_is_login else " (password not its login)"
-        return user_login + password + (f", {role}" if role else "")
+        return f"    {user_login}{password}: {name}" + (f", {role}" if role else "")
 
+    accuracy = (
+        f"error {data['accuracy'][0]:.0%} over the last 8 weeks (bias {data['accuracy'][1]:+.0%})"
+        if data["accuracy"] else "accuracy not measured yet"
+    )
     return [
-        f"{data['company']} ({data['currency']}): {data['customers']} customers; posted invoices by "
-        f"payment state: {listed(data['invoices'])}",
-        f"collection events by channel: {listed(data['events'])}; by state: {listed(data['event_states'])}",
-        f"cases by stage: {listed(data['cases'], zeros=True)}",
-        f"disputes: {listed(data['disputes'], zeros=True)}",
+        f"{data['company']} ({data['currency']}, chart {data['chart'] or 'none'}, languages "
+        f"{', '.join(data['languages'])}): {data['customers']} customers; posted invoices by payment "
+        f"state: {listed(data['invoices'])}",
+        f"communications by channel: {listed(data['events'])}; calls logged: {data['calls']}",
+        f"collection events by state: {listed(data['event_states'], zeros=True)}",
+        f"cases by stage: {listed(data['cases'], zeros=True)}; handed off: {data['handoffs']}; "
+        f"payment plans running: {data['plans']}",
+        f"disputes: {listed(data['disputes'], zeros=True)}; "
         f"promises to pay: {listed(data['promises'], zeros=True)}",
-        f"http://127.0.0.1:{port}  login / password: " + "; ".join(login(*user) for user in data["users"]),
+        f"payer classes: {listed(data['classes'], zeros=True)}; forecast snapshots: {data['snapshots']}, "
+        f"{accuracy}; tasks due: {data['tasks']}",
+        f"emails sent by the demo are kept in {DEMO_MAILS}",
+        f"http://127.0.0.1:{port}  logins (password = login):",
+        *(login(*user) for user in data["users"]),
     ]
 
 
-def serve_demo(odoo, pg, port, summary):
+def serve_demo(odoo, pg, port, summary, smtp_port):
     """Serve the demo until Ctrl-C or ``make stop``; return Odoo's exit code."""
     if not port_free(port):
         raise DemoFailed(f"the demo database is ready, but {port_taken(port)}")
@@ -582,7 +627,8 @@ def serve_demo(odoo, pg, port, summary):
     with log.open("a", encoding="utf-8") as out:
         server = subprocess.Popen(
             odoo_command(odoo, pg, DEMO_DB, ["--http-interface=127.0.0.1", f"--http-port={port}",
-                                             "--db-filter", f"^{DEMO_DB}$", f"--logfile={log}"]),
+                                             "--db-filter", f"^{DEMO_DB}$", f"--logfile={log}",
+                                             *smtp_options(smtp_port)]),
             env=odoo_env(odoo), stdout=out, stderr=subprocess.STDOUT,
         )
     DEMO_PID_FILE.write_text(json.dumps({"odoo": server.pid, "harness": os.getpid()}))
@@ -624,11 +670,12 @@ def cmd_demo(args):
     with progress.phase("PostgreSQL"):
         pg, started_here = reachable_pg()
     try:
-        prepare_demo(odoo, pg, args, progress)
-        with progress.phase("reading what the demo holds"):
-            summary = demo_summary(odoo, pg, args.port)
-        say(f"demo ready in {progress.total()}")
-        return serve_demo(odoo, pg, args.port, summary)
+        with MailSink(DEMO_MAILS, refused=demo_story.REFUSED_ADDRESSES) as sink:
+            prepare_demo(odoo, pg, args, progress, sink.port)
+            with progress.phase("reading what the demo holds"):
+                summary = demo_summary(odoo, pg, args.port)
+            say(f"demo ready in {progress.total()}")
+            return serve_demo(odoo, pg, args.port, summary, sink.port)
     except DemoFailed as failure:
         say(str(failure))
         return 1
@@ -734,6 +781,10 @@ CORE_TEST_TAGS = (
     "/account:TestAccountPartner",
     "/account:TestMergePartner",
 )
+#: Installed beside the module in the test database, not dependencies of it: Odoo's demo
+#: payment provider, with which the customer-page tours pay online (the module only bridges
+#: to ``account_payment``, which Odoo installs with ``account``).
+TEST_EXTRA_MODULES = ("payment_demo",)
 ODOO_SKIPPED = re.compile(r" odoo\.addons\.\S+: skipped \S+")
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
@@ -750,7 +801,8 @@ def run_odoo_tests(odoo, args):
     try:
         proc = run(
             odoo_command(odoo, pg, database, [
-                "-i", MODULE, "--test-enable", f"--test-tags={tags}", "--stop-after-init",
+                "-i", ",".join([MODULE, *TEST_EXTRA_MODULES]), "--test-enable", f"--test-tags={tags}",
+                "--stop-after-init",
                 "--http-interface=127.0.0.1", "--http-port", str(free_port(8169)),
                 f"--logfile={log}", "--log-level=test",
             ]),

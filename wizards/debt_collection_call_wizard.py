@@ -6,10 +6,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from ..models.account_move import CHASEABLE_PAYMENT_STATES
+from ..models.debt_collection_access import USER, require_group
 from ..models.debt_collection_event import CALL_OUTCOMES, PAYMENT_METHODS
 
 #: Outcomes whose recap email goes out unless the user unticks it.
 RECAP_BY_DEFAULT = ("paid", "promise", "problem")
+#: The furthest a call is put off (unreachable customer), in days.
+MAX_RESCHEDULE_DAYS = 365
 
 
 class DebtCollectionCallWizard(models.TransientModel):
@@ -24,7 +28,7 @@ class DebtCollectionCallWizard(models.TransientModel):
     _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, check_company=True)
     activity_id = fields.Many2one("mail.activity", string="Phone Task")
     move_ids = fields.Many2many(
         "account.move",
@@ -75,6 +79,7 @@ class DebtCollectionCallWizard(models.TransientModel):
 
     @api.model
     def _action_open(self, model, records):
+        records.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log a Call"),
@@ -158,6 +163,14 @@ class DebtCollectionCallWizard(models.TransientModel):
         )
         return events.activity_id.filtered("active")[:1]
 
+    @api.onchange("partner_id", "company_id")
+    def _onchange_partner_id(self):
+        """Another customer: the invoices of the previous one go (the server refuses them anyway)."""
+        self.move_ids = self.move_ids.filtered(
+            lambda m: m.commercial_partner_id == self.partner_id.commercial_partner_id
+            and m.company_id == self.company_id
+        )
+
     @api.depends("move_ids")
     def _compute_total_due(self):
         for wizard in self:
@@ -189,11 +202,16 @@ class DebtCollectionCallWizard(models.TransientModel):
     # ------------------------------------------------------------------ confirm
 
     def action_confirm(self):
-        """Record the call and act on its outcome; bad input raises and writes nothing."""
+        """Record the call and act on its outcome; bad input raises and writes nothing.
+
+        What the user chose is checked here; the event, its lines, the promise and the
+        disputes are then the workflow's own records, written as superuser.
+        """
         self.ensure_one()
+        require_group(self.env, USER, self.env._("Only a Collection User can log a call."))
         self._check_input()
         today = fields.Date.context_today(self)
-        event = self.env["debt.collection.event"].create(self._event_values(today))
+        event = self.env["debt.collection.event"].sudo().create(self._event_values(today)).with_env(self.env)
         getattr(self, f"_apply_{self.outcome}")(event, today)
         if self.activity_id and self.outcome != "unreachable":
             self.activity_id.action_feedback(feedback=event.note)
@@ -202,6 +220,7 @@ class DebtCollectionCallWizard(models.TransientModel):
             self._queue_recap_letter(event, today)
         elif self.send_recap:
             template = self.env.ref("account_debt_collection.mail_template_call_recap")
+            event._debt_prepare_links()
             mails = template.sudo().send_mail_batch(event.ids)
             # in the customer's chatter, its delivery followed, as the run's emails
             self.env["debt.collection.run"].sudo()._show_on_customers(mails, event)
@@ -215,21 +234,58 @@ class DebtCollectionCallWizard(models.TransientModel):
         return self.env["debt.collection.event"].sudo().create(values)
 
     def _check_input(self):
+        today = fields.Date.context_today(self)
+        partner = self.partner_id.commercial_partner_id
+        if not partner.active:
+            raise UserError(
+                self.env._("%(customer)s is archived: restore the customer before logging a call.",
+                           customer=partner.display_name)
+            )
+        strangers = self.move_ids.filtered(
+            lambda m: m.commercial_partner_id != partner
+            or m.company_id != self.company_id
+            or m.move_type != "out_invoice"
+            or m.state != "posted"
+            or m.payment_state not in CHASEABLE_PAYMENT_STATES
+        )
+        if strangers:
+            raise UserError(
+                self.env._(
+                    "A call is about the open invoices of %(customer)s in %(company)s: not %(invoices)s.",
+                    customer=partner.display_name,
+                    company=self.company_id.name,
+                    invoices=", ".join(strangers.mapped("display_name")),
+                )
+            )
         needs_invoices = self.outcome in ("paid", "promise", "problem")
         if needs_invoices and not self.move_ids:
             raise UserError(self.env._("Select the invoices the call was about."))
         if self.outcome == "paid" and not (self.payment_method and self.payment_date):
             raise UserError(self.env._("Ask the customer how and when the invoices were paid."))
+        if self.outcome == "paid":
+            invoiced = min(self.move_ids.mapped(lambda m: m.invoice_date or m.date))
+            if not invoiced <= self.payment_date <= today:
+                raise UserError(
+                    self.env._(
+                        "The customer paid between the invoice's date (%(invoiced)s) and today: not on "
+                        "%(date)s.",
+                        invoiced=format_date(self.env, invoiced),
+                        date=format_date(self.env, self.payment_date),
+                    )
+                )
         if self.outcome == "problem" and not self.reason_id:
             raise UserError(self.env._("Choose the problem the customer raised."))
         if self.outcome == "promise":
-            self.env["debt.collection.promise"]._debt_check_values(
+            self.env["debt.collection.promise"].with_company(self.company_id)._debt_check_values(
                 self.partner_id, self.move_ids, self.promise_date, self.promise_amount
             )
         if self.outcome == "unreachable" and (
-            not self.reschedule_date or self.reschedule_date < fields.Date.context_today(self)
+            not self.reschedule_date
+            or not 0 <= (self.reschedule_date - today).days <= MAX_RESCHEDULE_DAYS
         ):
-            raise UserError(self.env._("Choose a day, today or later, to call the customer again."))
+            raise UserError(
+                self.env._("Choose a day, from today to a year from now, to call the customer again.")
+            )
 
     def _event_values(self, today):
         due = sum(self.move_ids.mapped("amount_residual_signed"))
@@ -288,7 +344,7 @@ class DebtCollectionCallWizard(models.TransientModel):
         return values
 
     def _apply_satisfied(self, event, today):
-        self.move_ids.write(self._satisfaction_values("satisfied"))
+        self.move_ids.sudo().write(self._satisfaction_values("satisfied"))
 
     def _apply_paid(self, event, today):
         """Said to be paid: a promise of the whole amount, today, pauses the dunning while the
@@ -299,7 +355,7 @@ class DebtCollectionCallWizard(models.TransientModel):
         self._create_promise(event, self.promise_date, self.promise_amount)
 
     def _create_promise(self, event, promised_date, amount):
-        promise = self.env["debt.collection.promise"].create(
+        promise = self.env["debt.collection.promise"].sudo().create(
             {
                 "company_id": self.company_id.id,
                 "partner_id": self.partner_id.id,
@@ -318,7 +374,7 @@ class DebtCollectionCallWizard(models.TransientModel):
         open_disputes = Dispute.search([("move_id", "in", self.move_ids.ids), ("state", "=", "open")])
         for dispute in open_disputes:
             dispute.message_post(body=event.note)
-        Dispute.create(
+        Dispute.sudo().create(
             [
                 {
                     "move_id": move.id,
@@ -331,7 +387,7 @@ class DebtCollectionCallWizard(models.TransientModel):
                 for move in self.move_ids - open_disputes.move_id
             ]
         )
-        self.move_ids.write(self._satisfaction_values("unsatisfied"))
+        self.move_ids.sudo().write(self._satisfaction_values("unsatisfied"))
 
     def _apply_unreachable(self, event, today):
         """Leave the phone task open, for another day; create one if the call had none."""
@@ -339,7 +395,8 @@ class DebtCollectionCallWizard(models.TransientModel):
             self.activity_id.date_deadline = self.reschedule_date
             return
         partner = self.partner_id.with_company(self.company_id)
-        self.env["mail.activity"].create(
+        # a credit controller need not edit contacts to plan a call (the wizard is theirs)
+        self.env["mail.activity"].sudo().create(
             {
                 "res_model_id": self.env["ir.model"]._get_id("res.partner"),
                 "res_id": self.partner_id.id,

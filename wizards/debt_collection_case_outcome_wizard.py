@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class DebtCollectionCaseOutcomeWizard(models.TransientModel):
@@ -50,20 +51,21 @@ class DebtCollectionCaseOutcomeWizard(models.TransientModel):
         self.ensure_one()
         case = self.case_id
         case._debt_check_manager_on_open_case()
+        self._check_input()
         credit_note = self.env["account.move"]
         if self.write_off and not case.currency_id.is_zero(case.amount_due):
             if not self.write_off_account_id:
                 raise UserError(self.env._("Choose the account of the write-off."))
             credit_note = self._write_off(case)
         written_off = -sum(credit_note.mapped("amount_total_signed"))
-        stage = "stage_written_off" if credit_note else "stage_recovered"
-        case.write(
+        stage = "written_off" if credit_note else "recovered"
+        case.sudo().write(
             {
                 "amount_recovered": self.amount_recovered,
                 "amount_fees": self.amount_fees,
                 "amount_written_off": written_off,
                 "writeoff_move_id": credit_note[:1].id,
-                "stage_id": self.env.ref(f"account_debt_collection.{stage}").id,
+                "stage_id": self.env["debt.collection.case.stage"]._debt_of_kind(stage).id,
             }
         )
         case._debt_log_events(
@@ -78,6 +80,23 @@ class DebtCollectionCaseOutcomeWizard(models.TransientModel):
             }
         )
         return {"type": "ir.actions.act_window_close"}
+
+    def _check_input(self):
+        """Amounts are not negative; the write-off is dated between the first invoice and today."""
+        if self.case_id.currency_id.compare_amounts(min(self.amount_recovered, self.amount_fees), 0.0) < 0:
+            raise UserError(self.env._("What was recovered and the fees cannot be negative."))
+        if self.write_off:
+            moves = self.case_id.move_ids
+            invoiced = min(moves.mapped(lambda m: m.invoice_date or m.date), default=self.date)
+            if not invoiced <= self.date <= fields.Date.context_today(self):
+                raise UserError(
+                    self.env._(
+                        "A write-off is dated between the case's first invoice (%(invoiced)s) and today: "
+                        "not on %(date)s.",
+                        invoiced=format_date(self.env, invoiced),
+                        date=format_date(self.env, self.date),
+                    )
+                )
 
     def _write_off(self, case):
         """One credit note per currency for what the invoices still owe, reconciled with them."""

@@ -61,10 +61,10 @@ class DebtCollectionHandoffWizard(models.TransientModel):
             raise UserError(
                 self.env._("%s is not marked as this kind of collection partner.", self.agency_id.name)
             )
-        # the insurer takes over the recovery as an agency would
-        stage_kind = "agency" if self.kind == "insurer" else self.kind
-        stage = self.env.ref(f"account_debt_collection.stage_{stage_kind}")
-        case.write(
+        # the insurer takes over the recovery as an agency would; the hand-off is the workflow's
+        Stage = self.env["debt.collection.case.stage"]
+        stage = Stage._debt_of_kind("agency" if self.kind == "insurer" else self.kind)
+        case.sudo().write(
             {
                 "stage_id": stage.id,
                 "agency_id": self.agency_id.id,
@@ -73,7 +73,7 @@ class DebtCollectionHandoffWizard(models.TransientModel):
             }
         )
         pack = case._debt_build_pack()
-        case.handoff_attachment_id = pack
+        case.sudo().handoff_attachment_id = pack
         if self.send_email:
             if not self.agency_id.email:
                 raise UserError(self.env._("%s has no email address.", self.agency_id.name))

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
+from ..models.debt_collection_access import USER, require_group
 from ..rules import cases as rules
 
 
@@ -45,13 +46,30 @@ class DebtCollectionPaymentPlanWizard(models.TransientModel):
         for wizard in self:
             wizard.amount = wizard.case_id.amount_due
 
+    def _earliest_date(self):
+        """The first day a plan may start: the date of the case's first invoice."""
+        self.ensure_one()
+        return min(self.case_id.move_ids.mapped(lambda m: m.invoice_date or m.date), default=None)
+
+    def _regular_problems(self):
+        self.ensure_one()
+        return rules.check_plan(
+            self.first_date,
+            self.count,
+            self.every,
+            self.unit,
+            self._earliest_date(),
+            fields.Date.context_today(self),
+        )
+
     @api.depends("mode", "amount", "count", "first_date", "every", "unit", "with_interest", "interest_rate")
     def _compute_line_ids(self):
         today = fields.Date.context_today(self)
         for wizard in self:
             if wizard.mode == "free" and wizard.line_ids:
                 continue
-            if wizard.count < 1 or wizard.every < 1 or not wizard.first_date:
+            if wizard._regular_problems() or wizard.interest_rate < 0:
+                # out of range: no dates computed (Confirm says why)
                 wizard.line_ids = [fields.Command.clear()]
                 continue
             dates = rules.instalment_dates(wizard.first_date, wizard.count, wizard.every, wizard.unit)
@@ -72,14 +90,50 @@ class DebtCollectionPaymentPlanWizard(models.TransientModel):
             wizard.total_principal = sum(wizard.line_ids.mapped("principal"))
             wizard.total_interest = sum(wizard.line_ids.mapped("interest"))
 
-    def action_confirm(self):
-        """Create the schedule, move the case to Payment Plan (which pauses its dunning)."""
-        self.ensure_one()
+    def _check_input(self):
+        """Bad input gets its reason and writes nothing."""
         case = self.case_id
         if case.is_closed:
             raise UserError(self.env._("Case %s is closed.", case.name))
-        if not self.line_ids or any(line.principal <= 0 for line in self.line_ids):
+        if self.with_interest and self.interest_rate < 0:
+            raise UserError(self.env._("The interest rate of a plan cannot be negative."))
+        if self.mode == "regular":
+            problems = self._regular_problems()
+        else:
+            problems = rules.check_plan_dates(
+                self.line_ids.mapped("date"), self._earliest_date(), fields.Date.context_today(self)
+            )
+        messages = {
+            "count": lambda v: self.env._("A payment plan has from 1 to %(max)s instalments.", max=v),
+            "every": lambda _v: self.env._("Instalments come at least every 1 week or month."),
+            "first_missing": lambda _v: self.env._("Choose the date of the first instalment."),
+            "first_early": lambda v: self.env._(
+                "A payment plan starts on the date of the case's first invoice (%(date)s) or later.",
+                date=format_date(self.env, v),
+            ),
+            "first_late": lambda v: self.env._(
+                "A payment plan starts within a year: on %(date)s at the latest.",
+                date=format_date(self.env, v),
+            ),
+            "too_long": lambda v: self.env._(
+                "A payment plan lasts %(years)s years at the most from its first instalment.", years=v
+            ),
+        }
+        if problems:
+            raise UserError("\n".join(messages[code](value) for code, value in problems))
+        if not self.line_ids or any(line.principal <= 0 or line.interest < 0 for line in self.line_ids):
             raise UserError(self.env._("Every instalment needs a date and a positive amount."))
+
+    def action_confirm(self):
+        """Create the schedule, move the case to Payment Plan (which pauses its dunning).
+
+        Collection Users agree plans; the schedule and the stage are then written by the plan
+        itself (as superuser): nobody edits instalments or drags a case into Payment Plan.
+        """
+        self.ensure_one()
+        require_group(self.env, USER, self.env._("Only a Collection User can agree a payment plan."))
+        case = self.case_id
+        self._check_input()
         if float_compare(self.total_principal, case.amount_due, precision_rounding=case.currency_id.rounding):
             raise UserError(
                 self.env._(
@@ -88,10 +142,10 @@ class DebtCollectionPaymentPlanWizard(models.TransientModel):
                     due=case.currency_id.format(case.amount_due),
                 )
             )
-        plan_stage = self.env.ref("account_debt_collection.stage_payment_plan")
+        plan_stage = self.env["debt.collection.case.stage"]._debt_of_kind("plan")
         previous = case.plan_previous_stage_id if case.stage_id == plan_stage else case.stage_id
-        case.instalment_ids.unlink()
-        case.write(
+        case.instalment_ids.sudo().unlink()
+        case.sudo().write(
             {
                 "instalment_ids": [
                     fields.Command.create(
@@ -111,7 +165,7 @@ class DebtCollectionPaymentPlanWizard(models.TransientModel):
                 case.id: self.env._(
                     "Payment plan agreed: %(count)s instalment(s) from %(first)s, %(amount)s.",
                     count=len(self.line_ids),
-                    first=min(self.line_ids.mapped("date")),
+                    first=format_date(self.env, min(self.line_ids.mapped("date"))),
                     amount=case.currency_id.format(self.total_principal + self.total_interest),
                 )
             },

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.debt_collection_access import USER, require_group
+
 
 class DebtCollectionPenaltyWizard(models.TransientModel):
     """Invoice the late-payment interest and the recovery indemnity still owed on late invoices.
@@ -15,8 +17,11 @@ class DebtCollectionPenaltyWizard(models.TransientModel):
 
     _name = "debt.collection.penalty.wizard"
     _description = "Invoice Late-Payment Penalties"
+    _check_company_auto = True
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, check_company=True
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     date = fields.Date(
         string="Computed To",
@@ -30,6 +35,7 @@ class DebtCollectionPenaltyWizard(models.TransientModel):
         domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id),"
         " ('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('debt_is_penalty_invoice', '=', False), ('invoice_date_due', '<', date)]",
+        check_company=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_interest = fields.Monetary(string="Late Interest", compute="_compute_penalties")
@@ -80,9 +86,45 @@ class DebtCollectionPenaltyWizard(models.TransientModel):
             wizard.amount_indemnity = float(computed.indemnity) if computed else 0.0
             wizard.warning = "\n".join(computed.warnings) if computed and computed.warnings else False
 
+    def _check_input(self):
+        """The invoices of the wizard's customer and company, posted; a date up to today."""
+        partner = self.partner_id.commercial_partner_id
+        if not partner.active:
+            raise UserError(
+                self.env._("%(customer)s is archived: restore the customer before invoicing penalties.",
+                           customer=partner.display_name)
+            )
+        strangers = self.move_ids.filtered(
+            lambda m: m.commercial_partner_id != partner
+            or m.company_id != self.company_id
+            or m.move_type != "out_invoice"
+            or m.state != "posted"
+        )
+        if strangers:
+            raise UserError(
+                self.env._(
+                    "Penalties are invoiced on the posted invoices of %(customer)s in %(company)s: not on "
+                    "%(invoices)s.",
+                    customer=partner.display_name,
+                    company=self.company_id.name,
+                    invoices=", ".join(strangers.mapped("display_name")),
+                )
+            )
+        if self.date > fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "Interest is invoiced up to today at the latest, not up to %(date)s: it has not run yet.",
+                    date=format_date(self.env, self.date),
+                )
+            )
+
     def action_create_invoice(self):
         """A draft invoice: per late invoice, a line of the interest and one of the indemnity left."""
         self.ensure_one()
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can invoice late-payment penalties.")
+        )
+        self._check_input()
         late = self.move_ids.filtered(
             lambda m: m.invoice_date_due and m.invoice_date_due < self.date and not m.debt_is_penalty_invoice
         )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.debt_collection_access import USER, require_group
+
 
 class DebtCollectionRunWizard(models.TransientModel):
     """Run the dunning now, after a preview of who gets what, by which channel.
@@ -51,6 +53,7 @@ class DebtCollectionRunWizard(models.TransientModel):
 
     def action_run(self):
         self.ensure_one()
+        require_group(self.env, USER, self.env._("Only a Collection User can run the dunning."))
         if not self.line_ids.filtered("include"):
             raise UserError(self.env._("Nothing to do today."))
         skipped = self.line_ids.filtered(lambda line: not line.include).partner_id

@@ -6,10 +6,14 @@ from rules.cases import (
     ADMINISTRATIF,
     COMMERCE,
     JUDICIAIRE,
+    MAX_INSTALMENTS,
+    MAX_PLAN_YEARS,
     Court,
     Instalment,
     add_months,
     allocate_payments,
+    check_plan,
+    check_plan_dates,
     competent_court,
     days_overdue,
     instalment_dates,
@@ -62,7 +66,9 @@ def test_split_adds_up_exactly():
 def test_instalment_dates_by_months_and_weeks():
     assert instalment_dates(date(2026, 1, 31), 3) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
     assert instalment_dates(date(2026, 5, 1), 3, every=2, unit="weeks") == [
-        date(2026, 5, 1), date(2026, 5, 15), date(2026, 5, 29)
+        date(2026, 5, 1),
+        date(2026, 5, 15),
+        date(2026, 5, 29),
     ]
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
     with pytest.raises(ValueError):
@@ -77,8 +83,11 @@ def test_plan_interest_on_declining_balance():
 
 
 def test_payments_fill_instalments_in_date_order():
-    plan = [Instalment(3, date(2026, 7, 1), 300.0), Instalment(1, date(2026, 5, 1), 300.0),
-            Instalment(2, date(2026, 6, 1), 400.0)]
+    plan = [
+        Instalment(3, date(2026, 7, 1), 300.0),
+        Instalment(1, date(2026, 5, 1), 300.0),
+        Instalment(2, date(2026, 6, 1), 400.0),
+    ]
     result = allocate_payments(plan, 450.0, date(2026, 6, 5))
     assert result[1].paid == 300.0 and result[1].state == "paid"
     assert result[2].paid == 150.0 and result[2].state == "missed"
@@ -126,5 +135,37 @@ def test_a_public_body_goes_to_the_administrative_court_without_cerfa():
 def test_evidence_pack_completeness():
     assert missing_for_court(["invoice", "formal_notice", "quote", "terms"]) == []
     assert missing_for_court(["invoice", "reminder"]) == [
-        ("formal_notice",), ("contract", "quote", "purchase_order"), ("terms",)
+        ("formal_notice",),
+        ("contract", "quote", "purchase_order"),
+        ("terms",),
     ]
+
+
+def test_a_plan_out_of_a_sensible_range_is_refused_before_any_date_is_computed():
+    invoiced = date(2026, 1, 10)
+    assert check_plan(TODAY, 12, 1, "months", invoiced, TODAY) == []
+    assert check_plan(TODAY, 10_000, 1, "months", invoiced, TODAY) == [("count", MAX_INSTALMENTS)]
+    assert check_plan(TODAY, 0, 1, "months", invoiced, TODAY) == [("count", MAX_INSTALMENTS)]
+    assert check_plan(TODAY, 3, 0, "weeks", invoiced, TODAY) == [("every", 1)]
+    assert check_plan(date(1900, 1, 1), 3, 1, "months", invoiced, TODAY) == [("first_early", invoiced)]
+    assert check_plan(date(9999, 12, 31), 3, 1, "months", invoiced, TODAY) == [
+        ("first_late", date(2027, 5, 15))
+    ]
+    assert check_plan(None, 3, 1, "months", invoiced, TODAY) == [("first_missing", None)]
+    # 60 monthly instalments last 59 months: within 5 years; every 2 months, 118 months: too long
+    assert check_plan(TODAY, 60, 1, "months", invoiced, TODAY) == []
+    assert check_plan(TODAY, 60, 2, "months", invoiced, TODAY) == [("too_long", MAX_PLAN_YEARS)]
+    # 60 instalments 5 weeks apart: 295 weeks, 5.65 years
+    assert check_plan(TODAY, 60, 5, "weeks", invoiced, TODAY) == [("too_long", MAX_PLAN_YEARS)]
+    assert check_plan(TODAY, 60, 4, "weeks", invoiced, TODAY) == []
+    # a huge period overflows nothing: it is refused by arithmetic on counts
+    assert check_plan(TODAY, 2, 10**9, "months", invoiced, TODAY) == [("too_long", MAX_PLAN_YEARS)]
+
+
+def test_free_plan_lines_get_the_same_limits():
+    invoiced = date(2026, 1, 10)
+    assert check_plan_dates([TODAY, date(2026, 6, 15)], invoiced, TODAY) == []
+    assert check_plan_dates([], invoiced, TODAY) == [("count", MAX_INSTALMENTS)]
+    assert check_plan_dates([date(1900, 1, 1), TODAY], invoiced, TODAY) == [("first_early", invoiced)]
+    assert check_plan_dates([TODAY, date(9999, 12, 31)], invoiced, TODAY) == [("too_long", MAX_PLAN_YEARS)]
+    assert check_plan_dates([date(9999, 12, 31)], invoiced, TODAY) == [("first_late", date(2027, 5, 15))]

@@ -14,8 +14,12 @@ from rules.escalation import (
     EMAIL_OK,
     HOLD_DISPUTE,
     HOLD_PROMISE,
-    OVERDUE,
     PRE_DUE,
+    SMS_BLACKLISTED,
+    SMS_DISABLED,
+    SMS_FAILED,
+    SMS_NO_MOBILE,
+    SMS_OK,
     WAIT_APPROVAL,
     WAIT_COVERED,
     WAIT_MINIMUM,
@@ -29,6 +33,7 @@ from rules.escalation import (
     rank_of,
     review,
 )
+from rules.tests.lives import apply
 
 DUE = date(2026, 3, 31)
 
@@ -60,22 +65,6 @@ def invoice(id_, due=DUE, amount=1000.0, **values):
 
 def customer(*invoices, **values):
     return Customer(7, tuple(invoices), controller_id=99, **values)
-
-
-def apply(cust, comm, today):
-    """The customer once ``comm`` went out ``today`` (what the run writes)."""
-    invoices = tuple(
-        replace(inv, rank=comm.advancing[inv.id], taken=inv.taken | {comm.step.id})
-        if inv.id in comm.advancing
-        else inv
-        for inv in cust.invoices
-    )
-    return replace(
-        cust,
-        invoices=invoices,
-        last_date=today,
-        last_overdue_date=today if comm.kind == OVERDUE else cust.last_overdue_date,
-    )
 
 
 def live(cust, first, last, events=None, runs_per_day=1):
@@ -289,9 +278,9 @@ def test_next_dates_after_a_run_point_at_the_next_step():
 
 
 def test_an_email_becomes_a_letter_when_the_address_does_not_work():
-    assert channel_for(EMAIL, EMAIL_OK) == ("email", None, None)
-    assert channel_for(EMAIL, EMAIL_MISSING) == ("letter", "courteous", EMAIL_MISSING)
-    assert channel_for(FIRM, EMAIL_MISSING) == ("letter", "firm", None)
+    assert channel_for(EMAIL, EMAIL_OK) == ("email", None, None, None)
+    assert channel_for(EMAIL, EMAIL_MISSING) == ("letter", "courteous", EMAIL_MISSING, None)
+    assert channel_for(FIRM, EMAIL_MISSING) == ("letter", "firm", None, None)
     comm = review(customer(invoice(1), email=EMAIL_BOUNCED), STEPS, day(1)).communication
     assert (comm.channel, comm.letter_type, comm.fallback, comm.state) == (
         "letter",
@@ -299,6 +288,36 @@ def test_an_email_becomes_a_letter_when_the_address_does_not_work():
         EMAIL_BOUNCED,
         "to_print",
     )
+
+
+SMS = Step(8, 5, "sms")
+SMS_STEPS = ordered([EMAIL, SMS, CALL])
+
+
+def test_an_sms_goes_to_a_valid_mobile_else_by_email_else_by_letter():
+    assert channel_for(SMS, EMAIL_OK, SMS_OK) == ("sms", None, None, None)
+    for issue in (SMS_NO_MOBILE, SMS_BLACKLISTED, SMS_FAILED, SMS_DISABLED):
+        assert channel_for(SMS, EMAIL_OK, issue) == ("email", None, None, issue)
+        assert channel_for(SMS, EMAIL_BOUNCED, issue) == ("letter", "courteous", EMAIL_BOUNCED, issue)
+    # the mobile number says nothing of the other channels
+    assert channel_for(EMAIL, EMAIL_OK, SMS_NO_MOBILE) == ("email", None, None, None)
+
+
+def test_the_run_and_its_preview_send_the_sms_step_by_the_channel_that_reaches_the_customer():
+    after_email = {"last_date": day(1), "last_overdue_date": day(1)}
+    emailed = invoice(1, rank=1, taken=frozenset({EMAIL.id}))
+    by_sms = review(customer(emailed, **after_email), SMS_STEPS, day(5)).communication
+    assert (by_sms.step, by_sms.channel, by_sms.fallback, by_sms.sms_fallback) == (SMS, "sms", None, None)
+    landline = customer(emailed, sms=SMS_NO_MOBILE, **after_email)
+    by_email = review(landline, SMS_STEPS, day(5)).communication
+    assert (by_email.step, by_email.channel, by_email.sms_fallback) == (SMS, "email", SMS_NO_MOBILE)
+    assert by_email.state == "done"
+    nothing_works = customer(emailed, sms=SMS_NO_MOBILE, email=EMAIL_MISSING, **after_email)
+    by_letter = review(nothing_works, SMS_STEPS, day(5)).communication
+    assert (by_letter.channel, by_letter.letter_type, by_letter.state) == ("letter", "courteous", "to_print")
+    assert (by_letter.fallback, by_letter.sms_fallback) == (EMAIL_MISSING, SMS_NO_MOBILE)
+    # the invoices take the SMS step whatever the channel: the call comes next, at its gap
+    assert by_letter.advancing == {1: 2}
 
 
 def test_tasks_go_to_the_salesperson_of_the_oldest_invoice_when_the_step_says_so():

@@ -96,3 +96,6 @@ def test_bad_promises_are_refused():
     assert check_promise(day(3), 0.0, TODAY, 500.0) == [("amount_not_positive", 0.0)]
     assert check_promise(day(3), 600.0, TODAY, 500.0) == [("amount_exceeds", 500.0)]
     assert check_promise(day(3), 100.0, TODAY, None) == [("no_invoice", None)]
+    assert check_promise(day(365), 100.0, TODAY, 500.0) == []
+    assert check_promise(day(366), 100.0, TODAY, 500.0) == [("date_too_far", day(365))]
+    assert check_promise(date(9999, 12, 31), 100.0, TODAY, 500.0) == [("date_too_far", day(365))]

@@ -24,6 +24,7 @@ from rules.escalation import (
     ordered,
     review,
 )
+from rules.tests.lives import apply
 
 START = date(2026, 3, 1)
 DAYS = 90
@@ -87,21 +88,6 @@ def change(cust, kind, which, today):
     invoices = list(cust.invoices)
     invoices[which] = target
     return replace(cust, invoices=tuple(invoices))
-
-
-def apply(cust, comm, today):
-    invoices = tuple(
-        replace(inv, rank=comm.advancing[inv.id], taken=inv.taken | {comm.step.id})
-        if inv.id in comm.advancing
-        else inv
-        for inv in cust.invoices
-    )
-    return replace(
-        cust,
-        invoices=invoices,
-        last_date=today,
-        last_overdue_date=today if comm.kind == OVERDUE else cust.last_overdue_date,
-    )
 
 
 def play(life):

@@ -133,7 +133,8 @@ def decide_all(env, company, today):
     run = env["debt.collection.run"].with_company(company)
     after, batches, decisions, customers = 0, 0, 0, 0
     while partner_ids := run._candidate_partners(company, today, after, run_batch_size()):
-        decisions += len(run._decide(company, today, partner_ids, lock=True))
+        reviews = run._review(company, partner_ids, today, lock=True)
+        decisions += sum(1 for review in reviews if review.communication)
         customers += len(partner_ids)
         batches += 1
         after = partner_ids[-1]
@@ -373,7 +374,7 @@ def main():
 def report(figures, args):
     print(f"\n{'measure':<34}{'seconds':>9}{'runs':>5}{'queries':>9}{'peak MB':>9}  target   result")
     for key, label in [
-        ("decide", "decision phase (_decide, all batches)"),
+        ("decide", "decision phase (_review, all batches)"),
         ("escalate", "full run (_escalate)"),
         ("aged_today", "aged balance at today"),
         ("aged_past", f"aged balance at today-{args.past}d"),
