@@ -61,6 +61,7 @@ class DebtCollectionEvent(models.Model):
     def action_mark_checked(self):
         """A controller looked at these problems: they leave the "To Check" list."""
         require_group(self.env, USER, self.env._("Only a Collection User can mark a problem checked."))
+        self.check_access("read")  # this company's events only
         self.sudo().write({"checked": True})
         return True
 
@@ -277,6 +278,7 @@ class DebtCollectionEvent(models.Model):
         require_group(
             self.env, USER, self.env._("Only a Collection User can record what the post says of a letter.")
         )
+        self.check_access("read")  # this company's letters only
         if self.channel not in LETTER_CHANNELS or self.state != "done":
             raise UserError(self.env._("Only a printed letter can be recorded as delivered or returned."))
         if delivered_date and self.printed_date and delivered_date < self.printed_date:

@@ -17,7 +17,11 @@ class DebtCollectionEvent(models.Model):
 
     @api.model
     def _debt_statement_event(self, partner, company, channel):
-        """A manual event of the statement of ``partner`` in ``company``, by ``channel``."""
+        """A manual event of the statement of ``partner`` in ``company``, by ``channel``.
+
+        The event is the workflow's record, written as such once the caller checked the user
+        (``debt.collection.followup``: a Collection User).
+        """
         moves = self.env["account.move"].search(
             [
                 ("commercial_partner_id", "=", partner.commercial_partner_id.id),
@@ -34,7 +38,7 @@ class DebtCollectionEvent(models.Model):
             )
         today = fields.Date.context_today(self)
         due = sum(moves.mapped("amount_residual_signed"))
-        return self.create(
+        return self.sudo().create(
             {
                 "date": today,
                 "company_id": company.id,

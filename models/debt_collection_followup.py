@@ -9,14 +9,13 @@ sorted as the worklist.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..rules.analytics import BUCKETS
 from .account_move import CHASEABLE_PAYMENT_STATES
+from .debt_collection_access import USER, require_group
 from .res_partner_payer_profile import PAYER_CLASS_SELECTION
 
-COLLECTION_USER = "account_debt_collection.group_debt_collection_user"
 #: The columns of the amounts by age, in ``rules.analytics.BUCKETS`` order.
 AGE_COLUMNS = ("amount_not_due", "amount_1_30", "amount_31_60", "amount_61_90", "amount_over_90")
 #: Ids of the rows: the customer's and the company's (as the payer profiles).
@@ -255,6 +254,7 @@ class DebtCollectionFollowup(models.Model):
     @api.model
     def _action_open(self, partner, company):
         """The follow-up form of ``partner`` in ``company`` (the customer with open invoices)."""
+        self.check_access("read")  # Collection Users and accountants, not salespeople
         partner = partner.commercial_partner_id
         followup = self.browse(partner.id * ID_FACTOR + company.id)
         if not followup.exists():
@@ -287,8 +287,7 @@ class DebtCollectionFollowup(models.Model):
         return self.partner_id.with_company(self.company_id)
 
     def _check_collection_user(self):
-        if not self.env.user.has_group(COLLECTION_USER):
-            raise AccessError(self.env._("Only a Collection User can act on a customer's dunning."))
+        require_group(self.env, USER, self.env._("Only a Collection User can act on a customer's dunning."))
 
     # ------------------------------------------------------------------ actions
 

@@ -13,11 +13,12 @@ class ResCompany(models.Model):
         """The company's bank account customers pay to (as invoices choose it), or an empty recordset.
 
         In the company's currency first, then one allowed for outgoing payments (a trusted one).
+        Read as the company's own: whoever receives its letters or statements is told it.
         """
         self.ensure_one()
         return (
-            self.partner_id.bank_ids.sudo()
-            .filtered(lambda bank: not bank.company_id or bank.company_id == self)
+            self.sudo()
+            .partner_id.bank_ids.filtered(lambda bank: not bank.company_id or bank.company_id == self)
             .sorted(
                 lambda bank: (
                     bool(bank.currency_id and bank.currency_id != self.currency_id),

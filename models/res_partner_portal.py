@@ -3,10 +3,10 @@
 import secrets
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import SQL, consteq
 
 from ..rules.portal import VALID, extended_expiry, token_state
+from .debt_collection_access import USER, require_group
 
 #: The customer's page, relative to the database's URL (controllers/portal.py).
 PAGE_ROUTE = "/my/collection"
@@ -109,8 +109,9 @@ class ResPartner(models.Model):
 
     def action_debt_portal_revoke(self):
         """Revoke the customer's link: it opens nothing any more; the next communication carries a new one."""
-        if not self.env.user.has_group("account_debt_collection.group_debt_collection_user"):
-            raise AccessError(self.env._("Only a Collection User can revoke the link to a customer's page."))
+        require_group(
+            self.env, USER, self.env._("Only a Collection User can revoke the link to a customer's page.")
+        )
         partners = self.commercial_partner_id
         partners.sudo().write({"debt_portal_token": False, "debt_portal_expiry": False})
         note = self.env._(

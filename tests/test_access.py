@@ -17,6 +17,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.account_debt_collection.models.debt_collection_followup import (
+    ID_FACTOR as FOLLOWUP_ID_FACTOR,
+)
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import file_path
@@ -47,8 +50,9 @@ REPORTS = (
     "report.account_debt_collection.report_case_court_copy",
     "report.account_debt_collection.report_case_summary",
 )
-#: Overrides of the ORM's own methods: tried as the operations they are.
-ORM_OVERRIDES = ("create", "write", "unlink", "default_get")
+#: Overrides of the ORM's and mail's own methods: tried as the operations they are (a message
+#: the customer writes on its page is tried by ``test_portal``).
+ORM_OVERRIDES = ("create", "write", "unlink", "default_get", "message_post")
 #: Models the module extends with neither a field nor a public method of its own: nothing to try.
 NOTHING_TO_TRY = ("res.config.settings", "mail.template", "mail.mail", "ir.actions.report")
 
@@ -57,16 +61,23 @@ R_READ = "Read the dunning: events and their invoices, cases, evidence, plans, d
 R_FILE = "Read a customer's collection file: dunning settings, payer profile, insurer, call notes, risk"
 R_SETTINGS = (
     "Change a customer's dunning settings (scenario, controller, Never Remind, consumer, public body, "
-    "insurer, agency terms) or an invoice's Never Remind"
+    "insurer, agency terms), an invoice's Never Remind, or revoke the link to the customer's page"
 )
+R_FOLLOWUP = "Open a customer's follow-up screen"
 R_COMPUTED = (
     "Set what the collection computes or records: payer profiles, forecasts, dunning runs, an "
     "invoice's step, level, dates, dispute and promise flags, satisfaction"
 )
-R_CALL = "Log a call, record or change a running promise, raise, resolve or reopen a dispute"
+R_CALL = (
+    "Log a call, record or change a running promise, accept or refuse a promise made on the customer's "
+    "page, raise, resolve or reopen a dispute"
+)
 R_COMMENT = "Comment on a dispute or a promise"
 R_RESTART = "Restart the dunning of invoices"
-R_RUN = "Run the dunning now, print letters, record a registered letter's number"
+R_RUN = (
+    "Run the dunning now, print letters, send or print a statement of account, record what the post "
+    "says of a letter (its number, receipt or return), mark a problem checked"
+)
 R_CORRECT = "Correct a registered letter's number"
 R_APPROVE = "Approve or refuse a step awaiting approval"
 R_EVENTS = "Create, change or delete a collection event or the invoices it lists"
@@ -322,6 +333,20 @@ class TestAccess(DebtCollectionCommon):
                     "amount": 50.0,
                 }
             )
+            # a promise made on the customer's page beyond the company's limits: to accept
+            cls.proposed = Promise.sudo().create(
+                {
+                    "partner_id": cls.customer.id,
+                    "move_ids": [Command.set(cls.inv3.ids)],
+                    "date": day(70),
+                    "amount": 30.0,
+                    "acceptance": "to_accept",
+                }
+            )
+            cls.followup = env["debt.collection.followup"].browse(
+                cls.customer.id * FOLLOWUP_ID_FACTOR + company.id
+            )
+            assert cls.followup.exists(), "the customer has open invoices: it has a follow-up"
             cls.inv1.sudo().debt_satisfaction_note = "Client en colère contre le livreur."
             cls.spare_scenario = env["debt.collection.scenario"].create(
                 {
@@ -378,6 +403,14 @@ class TestAccess(DebtCollectionCommon):
                     {"case_id": cls.case.id, "amount_recovered": 10.0}
                 ),
             }
+            cls.others["debt.collection.letter.delivery.wizard"] = (
+                mine["debt.collection.letter.delivery.wizard"]
+                .with_context(active_ids=cls.printed.ids)
+                .create({})
+            )
+            cls.others["debt.collection.letter.delivery.wizard.line"] = cls.others[
+                "debt.collection.letter.delivery.wizard"
+            ].line_ids[:1]
             cls.others["debt.collection.dashboard"].action_open_dso_by_partner()
             cls.others["debt.collection.aged.balance.wizard"]._compute_lines()
             cls.others["debt.collection.dashboard.dso"] = cls.others[
@@ -527,6 +560,8 @@ class TestAccess(DebtCollectionCommon):
         for method in ("action_view_invoices", "action_print_summary", "action_print_court"):
             call(R_READ, t.case, method)
         call(R_READ, t.customer, "action_debt_view_promises")
+        call(R_READ, t.printed, "action_debt_open_document")
+        call(R_READ, t.stranger_event, "action_debt_open_document", stranger=True)
         call(R_READ, t.customer, "action_debt_view_disputes")
         read(t.inv1, ["debt_step_id", "debt_next_date", "debt_event_line_ids", "debt_dispute_ids"])
 
@@ -546,6 +581,24 @@ class TestAccess(DebtCollectionCommon):
         read(t.inv1, ["debt_satisfaction_note", "debt_payer_class"], row=R_FILE)
         call(R_FILE, t.customer, "action_debt_open_paid_invoices")
         call(R_FILE, t.customer, "action_debt_open_receivables")
+
+        # --- the follow-up screen
+        read(t.followup, ["amount_due", "payer_class"], row=R_FOLLOWUP)
+        call(R_FOLLOWUP, t.followup, "action_open_customer")
+        call(R_FOLLOWUP, t.customer, "action_debt_open_followup")
+        call(R_FOLLOWUP, t.inv1, "action_debt_open_followup")
+        for method in ("action_log_call", "action_promise", "action_raise_dispute"):
+            call(R_CALL, t.followup, method)
+        for method in ("action_send_statement", "action_print_statement"):
+            call(R_RUN, t.followup, method)
+        call(R_CASE, t.followup, "action_open_case")
+        for method in ("action_exclude", "action_include"):
+            call(R_SETTINGS, t.followup, method)
+        call(R_SETTINGS, t.customer, "action_debt_portal_revoke")
+        write(R_COMPUTED, t.followup, {"excluded": True})
+        create(R_COMPUTED, "debt.collection.followup", lambda: {"partner_id": t.customer.id})
+        unlink(R_COMPUTED, t.followup)
+        load(R_COMPUTED, "debt.collection.followup", [".id", "excluded"], [str(t.followup.id), "1"])
 
         # --- dunning settings
         write(
@@ -683,6 +736,8 @@ class TestAccess(DebtCollectionCommon):
             [str(t.customer.id), str(t.inv3.id), str(day(50)), "50"],
         )
         write(R_CALL, t.promise, {"date": day(45)})
+        call(R_CALL, t.proposed, "action_accept")
+        call(R_CALL, t.proposed, "action_refuse")
 
         # --- comments
         add(
@@ -719,6 +774,23 @@ class TestAccess(DebtCollectionCommon):
             "debt.collection.event",
             [".id", "tracking_number"],
             [str(t.printed.id), "1A 234 567 8901 2"],
+        )
+        call(R_RUN, t.failed, "action_mark_checked")
+        create(
+            R_RUN,
+            "debt.collection.letter.delivery.wizard",
+            lambda: {
+                "line_ids": [
+                    Command.create({"event_id": t.printed.id, "tracking_number": "1A 111 111 1111 1"})
+                ]
+            },
+            then=action_confirm,
+        )
+        load(
+            R_RUN,
+            "debt.collection.letter.delivery.wizard",
+            ["line_ids/event_id/.id", "line_ids/tracking_number"],
+            [str(t.printed.id), "1A 111 111 1111 1"],
         )
         write(R_CORRECT, t.numbered, {"tracking_number": "1A 999 999 9999 9"})
         call(R_APPROVE, t.to_approve, "action_approve")
@@ -1077,6 +1149,20 @@ class TestAccess(DebtCollectionCommon):
                 "principal": 10.0,
             },
         )
+        create(
+            R_OTHERS,
+            "debt.collection.letter.delivery.wizard.line",
+            lambda: {
+                "wizard_id": t.others["debt.collection.letter.delivery.wizard"].id,
+                "event_id": t.printed.id,
+            },
+        )
+        load(
+            R_OTHERS,
+            "debt.collection.letter.delivery.wizard.line",
+            ["wizard_id/.id", "event_id/.id"],
+            [str(t.others["debt.collection.letter.delivery.wizard"].id), str(t.printed.id)],
+        )
         load(
             R_OTHERS,
             "debt.collection.aged.balance",
@@ -1132,6 +1218,8 @@ class TestAccess(DebtCollectionCommon):
         except _Undo:
             return True, ""
         except (AccessError, Unseen) as refusal:
+            if attempt.what == "the statement of account":  # DEBUGTMP
+                import logging, traceback; logging.getLogger("DEBUGTMP").warning(traceback.format_exc())  # DEBUGTMP
             return False, str(refusal).splitlines()[0] if str(refusal) else type(refusal).__name__
         except UserError as error:
             if "company inconsistencies" in str(error):  # another company's records, refused by Odoo

@@ -60,7 +60,7 @@ class TestFollowupTours(HttpCase):
         promise = self.env["debt.collection.promise"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(
             (promise.date, promise.amount, promise.move_ids),
-            (fields.Date.to_date("2099-12-31"), 1500.0, invoice),
+            (fields.Date.today() + timedelta(days=30), 1500.0, invoice),
         )
         self.assertEqual(invoice.debt_promise_date, promise.date, "the dunning waits for the promise")
         statement = self.env["debt.collection.event"].search(

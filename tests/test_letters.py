@@ -413,7 +413,7 @@ class TestLettersOnPaper(FrenchLettersCommon):
         for number, page in enumerate(long_pages, start=1):
             self.assertIn(f"page {number} / {len(long_pages)}", page)
         short_pages = [page for page in pages if page not in long_pages]
-        self.assertEqual(len(short_pages), 1)
+        self.assertEqual(len(short_pages), 1, f"the short notice runs over: {short_pages}")
         self.assertNotIn("page 1 /", short_pages[0], "a letter of one page carries no number")
 
 

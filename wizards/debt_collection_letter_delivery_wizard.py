@@ -68,3 +68,11 @@ class DebtCollectionLetterDeliveryWizardLine(models.TransientModel):
     receipt_file = fields.Binary(string="Acknowledgement of Receipt")
     receipt_filename = fields.Char()
     returned = fields.Boolean(help="The letter came back undelivered.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A line names a letter the user may read (this company's), whoever fills the wizard."""
+        self.env["debt.collection.event"].browse(
+            {vals["event_id"] for vals in vals_list if vals.get("event_id")}
+        ).check_access("read")
+        return super().create(vals_list)

@@ -6,6 +6,14 @@ import { registry } from "@web/core/registry";
  * statement of account. The customer "Suivi Tour SARL" and its overdue invoice of 1,500.00 are
  * the test's.
  */
+/** The day ``days`` after today, as the user's list and date fields write it (en_US). */
+function inDays(days) {
+    const day = new Date();
+    day.setDate(day.getDate() + days);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${two(day.getMonth() + 1)}/${two(day.getDate())}/${day.getFullYear()}`;
+}
+
 registry.category("web_tour.tours").add("debt_collection_followup_tour", {
     url: "/odoo/my-follow-ups",
     steps: () => [
@@ -52,7 +60,7 @@ registry.category("web_tour.tours").add("debt_collection_followup_tour", {
         {
             content: "The promised date",
             trigger: ".modal .o_field_widget[name='promise_date'] input",
-            run: "edit 12/31/2099",
+            run: `edit ${inDays(30)}`,
         },
         {
             content: "No recap email in the tour",
@@ -72,7 +80,7 @@ registry.category("web_tour.tours").add("debt_collection_followup_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_notebook .o_data_row:contains('2099')",
+            trigger: `.o_form_view .o_notebook .o_data_row:contains('1,500.00'):contains('${inDays(30).slice(-4)}')`,
         },
         {
             content: "Print the statement of account",
