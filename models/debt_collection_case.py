@@ -59,7 +59,6 @@ class DebtCollectionCase(models.Model):
     )
     priority = fields.Selection(
         PRIORITIES,
-        default="0",
         compute="_compute_priority",
         store=True,
         readonly=False,
@@ -206,12 +205,11 @@ class DebtCollectionCase(models.Model):
                 case.oldest_due_date, case.partner_id.commercial_partner_id.debt_is_consumer
             )
 
-    @api.depends("partner_id", "oldest_due_date")
+    @api.depends("partner_id.commercial_partner_id.debt_payer_class", "oldest_due_date")
     def _compute_priority(self):
         today = fields.Date.context_today(self)
-        has_class = "debt_payer_class" in self.env["res.partner"]._fields
         for case in self:
-            payer_class = case.partner_id.commercial_partner_id.debt_payer_class if has_class else None
+            payer_class = case.partner_id.commercial_partner_id.debt_payer_class
             case.priority = rules.priority(payer_class, days_late(case.oldest_due_date, today))
 
     @api.depends("document_ids.kind")
