@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import openpyxl
 from freezegun import freeze_time
 
-from odoo.addons.account_debt_collection.models.debt_collection_aged_balance import BUCKET_COLUMNS
 from odoo.addons.account_debt_collection.rules import analytics, dates
+from odoo.addons.account_debt_collection.wizards.debt_collection_aged_balance import BUCKET_COLUMNS
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import DebtCollectionCommon, day

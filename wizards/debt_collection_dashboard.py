@@ -4,9 +4,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
+from ..models.res_partner_payer_profile import PAYER_CLASS_SELECTION
 from ..rules.analytics import countback_periods, dso_countback, half_year_start
 from ..rules.dates import add_months, week_start
-from .res_partner_payer_profile import PAYER_CLASS_SELECTION
 
 
 class DebtCollectionDashboard(models.TransientModel):
