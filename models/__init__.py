@@ -31,10 +31,8 @@ from . import res_partner_payer_profile
 from . import debt_collection_payer_profile
 from . import account_move_analytics
 from . import debt_collection_scenario_payer_class
-from . import debt_collection_aged_balance
 from . import debt_collection_delay_trend
 from . import debt_collection_forecast
-from . import debt_collection_dashboard
 from . import ir_actions_report
 from . import mail_template
 from . import mail_mail

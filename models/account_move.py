@@ -1,12 +1,21 @@
+"""A customer invoice's dunning state, and what an open invoice is for the collection."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..rules.dates import days_late
 from ..rules.payment_terms import exceeds_legal_term
 from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group
 
-CHASEABLE_PAYMENT_STATES = ("not_paid", "partial")
+#: The payment states of a posted customer invoice still owed: the collection chases it, counts
+#: it open, lists it. Odoo 19's ``blocked`` ("Block Payment") is left out on purpose: the company
+#: itself put the invoice on hold, so the collection leaves it alone until it is unblocked (the
+#: aged balance, read from the receivable lines, still shows what it owes). ``in_payment`` is
+#: paid as far as the customer is concerned: its payment waits for the bank statement.
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+#: The payment states of an invoice the customer settled, or that a credit note cancelled.
+SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
 
 class AccountMove(models.Model):
@@ -190,8 +199,7 @@ class AccountMove(models.Model):
     def _compute_debt_days_late(self):
         today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
-            move.debt_days_late = max((today - due).days, 0) if due else 0
+            move.debt_days_late = days_late(move.invoice_date_due, today)
 
     @api.depends(
         "move_type",
@@ -215,10 +223,29 @@ class AccountMove(models.Model):
     def _debt_chased_moves(self):
         return self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
 
+    @api.model
+    def _debt_open_invoice_domain(self):
+        """The domain of the open customer invoices (``OPEN_PAYMENT_STATES``): what the collection chases."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+        ]
+
+    @api.model
+    def _debt_open_invoice_sql(self, alias):
+        """The same condition in SQL, on the ``account_move`` table aliased ``alias``."""
+        return SQL(
+            "%(move)s.move_type = 'out_invoice' AND %(move)s.state = 'posted' "
+            "AND %(move)s.payment_state IN %(states)s",
+            move=SQL.identifier(alias),
+            states=OPEN_PAYMENT_STATES,
+        )
+
     def _debt_is_open(self):
         """Still owed: a posted customer invoice not paid, in payment or reversed."""
         self.ensure_one()
-        return self.state == "posted" and self.payment_state in CHASEABLE_PAYMENT_STATES
+        return self.state == "posted" and self.payment_state in OPEN_PAYMENT_STATES
 
     def _debt_reschedule(self):
         """Recompute the next dunning dates of the customers of these invoices.
@@ -241,10 +268,10 @@ class AccountMove(models.Model):
         for company in companies:
             self.env.cr.execute(
                 SQL(
-                    "SELECT DISTINCT commercial_partner_id FROM account_move WHERE company_id = %s "
-                    "AND move_type = 'out_invoice' AND state = 'posted' AND payment_state IN %s",
+                    "SELECT DISTINCT m.commercial_partner_id FROM account_move m "
+                    "WHERE m.company_id = %s AND %s",
                     company.id,
-                    CHASEABLE_PAYMENT_STATES,
+                    self._debt_open_invoice_sql("m"),
                 )
             )
             run.with_company(company)._reschedule(company, [row[0] for row in self.env.cr.fetchall()])

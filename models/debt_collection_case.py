@@ -10,7 +10,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..rules import cases as rules
-from .account_move import CHASEABLE_PAYMENT_STATES
+from ..rules.dates import days_late
+from .account_move import OPEN_PAYMENT_STATES
 from .debt_collection_access import MANAGER, SYSTEM, USER, require_group
 from .debt_collection_case_stage import USER_KINDS
 
@@ -58,7 +59,6 @@ class DebtCollectionCase(models.Model):
     )
     priority = fields.Selection(
         PRIORITIES,
-        default="0",
         compute="_compute_priority",
         store=True,
         readonly=False,
@@ -187,7 +187,7 @@ class DebtCollectionCase(models.Model):
     @api.depends("move_ids.invoice_date_due", "move_ids.payment_state")
     def _compute_oldest_due_date(self):
         for case in self:
-            moves = case.move_ids.filtered(lambda m: m.payment_state in CHASEABLE_PAYMENT_STATES)
+            moves = case.move_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
             case.oldest_due_date = min((moves or case.move_ids).mapped("invoice_date_due"), default=False)
 
     @api.depends("oldest_due_date")
@@ -195,7 +195,7 @@ class DebtCollectionCase(models.Model):
     def _compute_days_overdue(self):
         today = fields.Date.context_today(self)
         for case in self:
-            case.days_overdue = rules.days_overdue(case.oldest_due_date, today)
+            case.days_overdue = days_late(case.oldest_due_date, today)
             case.limitation_near = not case.is_closed and rules.limitation_near(case.limitation_date, today)
 
     @api.depends("oldest_due_date", "partner_id.debt_is_consumer")
@@ -205,13 +205,12 @@ class DebtCollectionCase(models.Model):
                 case.oldest_due_date, case.partner_id.commercial_partner_id.debt_is_consumer
             )
 
-    @api.depends("partner_id", "oldest_due_date")
+    @api.depends("partner_id.commercial_partner_id.debt_payer_class", "oldest_due_date")
     def _compute_priority(self):
         today = fields.Date.context_today(self)
-        has_class = "debt_payer_class" in self.env["res.partner"]._fields
         for case in self:
-            payer_class = case.partner_id.commercial_partner_id.debt_payer_class if has_class else None
-            case.priority = rules.priority(payer_class, rules.days_overdue(case.oldest_due_date, today))
+            payer_class = case.partner_id.commercial_partner_id.debt_payer_class
+            case.priority = rules.priority(payer_class, days_late(case.oldest_due_date, today))
 
     @api.depends("document_ids.kind")
     def _compute_evidence(self):
@@ -371,9 +370,7 @@ class DebtCollectionCase(models.Model):
             [
                 ("commercial_partner_id", "in", partners.commercial_partner_id.ids),
                 ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
+                *self.env["account.move"]._debt_open_invoice_domain(),
                 ("invoice_date_due", "<", fields.Date.context_today(self)),
             ]
         )
@@ -408,7 +405,7 @@ class DebtCollectionCase(models.Model):
         """Server action on selected invoices: add them to their customers' cases."""
         moves = moves.filtered(
             lambda m: m.move_type == "out_invoice" and m.state == "posted"
-            and m.payment_state in CHASEABLE_PAYMENT_STATES
+            and m.payment_state in OPEN_PAYMENT_STATES
         )
         if not moves:
             raise UserError(self.env._("Select posted customer invoices that are not paid."))
@@ -508,7 +505,7 @@ class DebtCollectionCase(models.Model):
         Event = self.env["debt.collection.event"].sudo()
         values = []
         for case in self:
-            moves = case.move_ids.filtered(lambda m: m.payment_state in CHASEABLE_PAYMENT_STATES)
+            moves = case.move_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
             values.append(
                 {
                     "date": today,
@@ -684,7 +681,7 @@ class DebtCollectionCase(models.Model):
             sheet.write(row, 0, move.name)
             sheet.write_datetime(row, 1, fields.Datetime.to_datetime(move.invoice_date), day)
             sheet.write_datetime(row, 2, fields.Datetime.to_datetime(move.invoice_date_due), day)
-            sheet.write_number(row, 3, rules.days_overdue(move.invoice_date_due, today))
+            sheet.write_number(row, 3, days_late(move.invoice_date_due, today))
             for col, value in enumerate(figures, start=4):
                 sheet.write_number(row, col, value, money)
             totals = [t + f for t, f in zip(totals, figures, strict=True)]
@@ -837,7 +834,7 @@ class DebtCollectionCase(models.Model):
         paid = self.browse(
             case.id
             for case, _count, states in counts
-            if not set(states) & set(CHASEABLE_PAYMENT_STATES)
+            if not set(states) & set(OPEN_PAYMENT_STATES)
         )
         if paid:
             recovered = self.env["debt.collection.case.stage"]._debt_of_kind("recovered")

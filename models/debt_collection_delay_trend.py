@@ -7,7 +7,7 @@ class DebtCollectionDelayTrend(models.Model):
 
     One row per invoice settled. "Days late" = the date of the payment that settled it (the
     latest ``max_date`` of the partial reconciliations of its receivable lines) minus its due
-    date, floored at 0 (``rules.analytics.days_late``). Built from the ``_select``,
+    date, floored at 0 (``rules.dates.days_late``). Built from the ``_select``,
     ``_from``, ``_where`` and ``_group_by`` hooks so another module can extend it; the payer
     profiles read the same rows.
     """

@@ -8,7 +8,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..rules.escalation import LETTER_CHANNELS
 from ..rules.printing import PAID, PRINT, REPRINT, SUPERSEDED, print_decision
-from .account_move import CHASEABLE_PAYMENT_STATES
+from .account_move import OPEN_PAYMENT_STATES
 from .debt_collection_access import USER, require_group
 from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES
 
@@ -129,7 +129,7 @@ class DebtCollectionEvent(models.Model):
                       AND m.payment_state IN %s
                       AND COALESCE(aml.amount_residual, m.amount_residual_signed) > 0""",
                 self.ids,
-                CHASEABLE_PAYMENT_STATES,
+                OPEN_PAYMENT_STATES,
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..rules.dates import days_late
+
 
 class DebtCollectionEventLine(models.Model):
     """One instalment (open receivable line) of an invoice that a collection event listed.
@@ -100,7 +102,7 @@ class DebtCollectionEventLine(models.Model):
             "level": move.debt_level,
             "cycle": move.debt_cycle,
             "due_date": due,
-            "days_late": max((today - due).days, 0),
+            "days_late": days_late(due, today),
             "currency_id": move.currency_id.id,
             "amount_total": abs(move_line.amount_currency),
             "amount_residual": move_line.amount_residual_currency,

@@ -9,8 +9,6 @@ letter printed again from the event.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .account_move import CHASEABLE_PAYMENT_STATES
-
 
 class DebtCollectionEvent(models.Model):
     _inherit = "debt.collection.event"
@@ -26,9 +24,7 @@ class DebtCollectionEvent(models.Model):
             [
                 ("commercial_partner_id", "=", partner.commercial_partner_id.id),
                 ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
+                *self.env["account.move"]._debt_open_invoice_domain(),
             ],
             order="invoice_date_due, id",
         )

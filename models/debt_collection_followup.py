@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..rules.analytics import BUCKETS
-from .account_move import CHASEABLE_PAYMENT_STATES
+from .account_move import OPEN_PAYMENT_STATES
 from .debt_collection_access import USER, require_group
 from .res_partner_payer_profile import PAYER_CLASS_SELECTION
 
@@ -178,7 +178,7 @@ class DebtCollectionFollowup(models.Model):
          LEFT JOIN amounts ON amounts.partner_id = inv.partner_id AND amounts.company_id = inv.company_id
          LEFT JOIN tasks ON tasks.partner_id = inv.partner_id
             """,
-            open=CHASEABLE_PAYMENT_STATES,
+            open=OPEN_PAYMENT_STATES,
             today=today,
             ages=ages,
             factor=ID_FACTOR,
@@ -223,9 +223,7 @@ class DebtCollectionFollowup(models.Model):
             [
                 ("commercial_partner_id", "in", partners.ids),
                 ("company_id", "in", companies.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
+                *self.env["account.move"]._debt_open_invoice_domain(),
             ],
             order="invoice_date_due, id",
         )

@@ -15,6 +15,7 @@ from odoo.tools import format_amount, format_date
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..rules.analytics import BUCKETS, age_bucket
+from ..rules.dates import days_late
 from ..rules.portal import (
     FILE_EMPTY,
     FILE_TOO_LARGE,
@@ -26,7 +27,6 @@ from ..rules.portal import (
     promise_limit_problems,
 )
 from ..rules.promise import ACCEPTED, TO_ACCEPT
-from .account_move import CHASEABLE_PAYMENT_STATES
 from .debt_collection_event import PORTAL_ACTIONS
 
 #: Attachments of a dispute raised on the page: how many, how large, of which types.
@@ -99,9 +99,7 @@ class DebtCollectionPortal(models.AbstractModel):
     def _open_invoices_domain(self, customer):
         return [
             ("commercial_partner_id", "=", customer.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
+            *self.env["account.move"]._debt_open_invoice_domain(),
         ]
 
     @api.model
@@ -142,7 +140,7 @@ class DebtCollectionPortal(models.AbstractModel):
                     "amount": format_amount(self.env, move.amount_total, move.currency_id),
                     "due": format_amount(self.env, move.amount_residual, move.currency_id),
                     "due_value": move.amount_residual,
-                    "days_late": max((today - due_date).days, 0),
+                    "days_late": days_late(due_date, today),
                     "age": labels[bucket],
                     "disputed": move.debt_dispute,
                     "promised": format_date(self.env, move.debt_promise_date)

@@ -17,6 +17,7 @@ from ..rules.promise import (
     is_broken,
     promise_state,
 )
+from .account_move import SETTLED_PAYMENT_STATES
 from .debt_collection_access import SYSTEM, USER, require_group
 
 PROMISE_STATES = [
@@ -27,7 +28,6 @@ PROMISE_STATES = [
     (REFUSED, "Refused"),
 ]
 ACCEPTANCES = [(ACCEPTED, "Accepted"), (TO_ACCEPT, "To Accept"), (REFUSED, "Refused")]
-PAID_STATES = ("paid", "in_payment", "reversed")
 
 
 class DebtCollectionPromise(models.Model):
@@ -135,7 +135,7 @@ class DebtCollectionPromise(models.Model):
         for promise in self:
             received = amount_received(promise.baseline, promise.move_ids.mapped("amount_residual_signed"))
             all_paid = bool(promise.move_ids) and all(
-                move.payment_state in PAID_STATES for move in promise.move_ids
+                move.payment_state in SETTLED_PAYMENT_STATES for move in promise.move_ids
             )
             promise.amount_received = received
             promise.state = promise_state(

@@ -34,7 +34,7 @@ from ..rules.escalation import (
 )
 from ..rules.phone import is_mobile
 from ..rules.promise import pause_end
-from .account_move import CHASEABLE_PAYMENT_STATES
+from .account_move import OPEN_PAYMENT_STATES
 from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES, UNDELIVERED
 
 _logger = logging.getLogger(__name__)
@@ -50,14 +50,12 @@ class DebtCollectionRun(models.AbstractModel):
     def _candidates_where(self, company, today):
         return SQL(
             """m.company_id = %(company)s
-               AND m.move_type = 'out_invoice'
-               AND m.state = 'posted'
+               AND %(open)s
                AND m.debt_next_date IS NOT NULL
-               AND m.debt_next_date <= %(today)s
-               AND m.payment_state IN %(states)s""",
+               AND m.debt_next_date <= %(today)s""",
             company=company.id,
             today=today,
-            states=CHASEABLE_PAYMENT_STATES,
+            open=self.env["account.move"]._debt_open_invoice_sql("m"),
         )
 
     def _count_candidates(self, company, today):
@@ -208,15 +206,13 @@ class DebtCollectionRun(models.AbstractModel):
                 LEFT JOIN debt_collection_case_stage stage ON stage.id = dcase.stage_id
                     WHERE m.company_id = %s
                       AND m.commercial_partner_id = ANY(%s)
-                      AND m.move_type = 'out_invoice'
-                      AND m.state = 'posted'
-                      AND m.payment_state IN %s
+                      AND %s
                       AND l.amount_residual > 0
                  ORDER BY m.id, due_date, l.id
                        %s""",
                 company.id,
                 partner_ids,
-                CHASEABLE_PAYMENT_STATES,
+                self.env["account.move"]._debt_open_invoice_sql("m"),
                 SQL("FOR UPDATE OF m SKIP LOCKED") if lock else SQL(""),
             )
         )
@@ -743,7 +739,7 @@ class DebtCollectionRun(models.AbstractModel):
                              AND m.payment_state IN %s
                              AND NOT COALESCE(stage.freezes_dunning, FALSE))""",
                 company.id,
-                CHASEABLE_PAYMENT_STATES,
+                OPEN_PAYMENT_STATES,
             )
         )
         activities = self.env["mail.activity"].sudo().browse([row[0] for row in self.env.cr.fetchall()])

@@ -2,11 +2,11 @@ from odoo import api, fields, models
 
 from ..rules.cases import missing_for_court
 from ..rules.identity import SIREN, SIRET, registry_number
+from .account_move import OPEN_PAYMENT_STATES
 from .report_debt_letter import Reader
 
 #: A request to a French court is in French, whatever the user's language.
 COURT_LANG = "fr_FR"
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class ReportCaseCourt(models.AbstractModel):

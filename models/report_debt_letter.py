@@ -8,11 +8,11 @@ from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 from odoo.tools.misc import babel_locale_parse, get_lang
 
+from ..rules.dates import days_late
 from ..rules.identity import registry_number
 from ..rules.legal import CONSUMER, PROFESSIONAL, PUBLIC
+from .account_move import SETTLED_PAYMENT_STATES
 
-#: Invoices a letter no longer lists: settled, or cancelled by a credit note.
-SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 #: Days a firm reminder or a formal notice gives to pay.
 DEADLINE_DAYS = 8
 
@@ -93,7 +93,7 @@ class ReportDebtLetter(models.AbstractModel):
                     "due_date": reader.date(line.due_date),
                     "amount": reader.amount(line.amount_total, line.currency_id),
                     "due": reader.amount(_amount_due(line), line.currency_id),
-                    "days_late": max((letter_date - line.due_date).days, 0) if line.due_date else 0,
+                    "days_late": days_late(line.due_date, letter_date),
                 }
                 for line in lines
             ],

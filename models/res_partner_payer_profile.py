@@ -3,7 +3,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..rules.analytics import PAYER_CLASSES, window_start
-from .account_move import CHASEABLE_PAYMENT_STATES
 from .debt_collection_access import INTERNAL, SYSTEM, USER, require_internal
 
 PAYER_CLASS_SELECTION = [
@@ -403,9 +402,7 @@ class ResPartner(models.Model):
                 [
                     ("commercial_partner_id", "in", list({partner for partner, _c in reclassified})),
                     ("company_id", "in", list({company for _p, company in reclassified})),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", CHASEABLE_PAYMENT_STATES),
+                    *self.env["account.move"]._debt_open_invoice_domain(),
                 ]
             ).filtered(
                 lambda move: (move.commercial_partner_id.id, move.company_id.id) in reclassified

@@ -8,6 +8,8 @@ currency.
 from collections import defaultdict
 from datetime import date, timedelta
 
+from .dates import add_months, days_past
+
 #: Age buckets of the aged balance: (key, label, last day of the bucket). The keys sort in
 #: display order, so that a report grouped by bucket lists them in that order.
 BUCKETS = (
@@ -25,14 +27,11 @@ PAYER_CLASSES = (("A", 30), ("B", 60), ("C", 90), ("D", None))
 # ---------------------------------------------------------------------- aged balance
 
 
-def days_overdue(due, at):
-    """Days past ``due`` on ``at`` (negative or zero: not due yet)."""
-    return (at - due).days
 
 
 def age_bucket(due, at):
     """Key of the aged-balance bucket of an item due on ``due``, seen on ``at``."""
-    days = days_overdue(due, at)
+    days = days_past(due, at)
     for key, _label, last_day in BUCKETS:
         if last_day is None or days <= last_day:
             return key
@@ -57,9 +56,6 @@ def open_amount_at(balance, partials, at):
 # ---------------------------------------------------------------------- payer profile
 
 
-def days_late(due, settled_on):
-    """Days late of an invoice settled on ``settled_on`` (floored at 0)."""
-    return max((settled_on - due).days, 0)
 
 
 def weighted_days_late(items):
@@ -99,14 +95,6 @@ def window_start(today, months):
 # ---------------------------------------------------------------------- DSO
 
 
-def add_months(day, months):
-    """``day`` moved by ``months`` calendar months, clamped to the end of the month."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    return date(year, month, min(day.day, last_day))
 
 
 def countback_periods(date_from, date_to):

@@ -25,11 +25,12 @@ Court (injonction de payer, CPC 1405 and following)
     its debts go to the tribunal administratif (référé-provision, CJA R541-1), with no Cerfa.
 """
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from .dates import add_months
 
 LIMITATION_YEARS_PROFESSIONAL = 5
 LIMITATION_YEARS_CONSUMER = 2
@@ -39,13 +40,6 @@ LIMITATION_WARNING_DAYS = 90
 PRIORITY_BY_PAYER_CLASS = {"A": "0", "B": "1", "C": "2", "D": "3"}
 #: Without a payer class: days overdue of the oldest invoice from which a priority applies.
 PRIORITY_BY_DAYS = ((90, "3"), (60, "2"), (30, "1"))
-
-
-def add_months(day, months):
-    """``day`` moved by ``months`` months, clamped to the end of shorter months."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def limitation_date(oldest_due, is_consumer):
@@ -61,8 +55,6 @@ def limitation_near(limit, today, warning_days=LIMITATION_WARNING_DAYS):
     return bool(limit) and today >= limit - timedelta(days=warning_days)
 
 
-def days_overdue(oldest_due, today):
-    return max((today - oldest_due).days, 0) if oldest_due else 0
 
 
 def priority(payer_class, oldest_days_overdue):

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .analytics import net_open_amounts
+from .dates import days_past, week_index, week_start
 
 #: Horizon of the forecast, in weeks (week 0 is the current week).
 FORECAST_WEEKS = 13
@@ -76,14 +77,8 @@ APART = (EXCLUDED, HANDED_OFF, DISPUTED)
 # ---------------------------------------------------------------------- calendar
 
 
-def week_start(day):
-    """Monday of the week of ``day``."""
-    return day - timedelta(days=day.weekday())
 
 
-def week_index(day, today):
-    """Weeks from the week of ``today`` to the week of ``day`` (0: the same week)."""
-    return (week_start(day) - week_start(today)).days // 7
 
 
 def round_days(days):
@@ -221,7 +216,7 @@ def behaviours(history, today, start):
         if paid:
             sums = delays[line.partner]
             for day, amount in paid:
-                delay = (day - line.due).days
+                delay = days_past(line.due, day)
                 sums[0] += amount
                 sums[1] += amount * delay
                 sums[2] += amount * delay * delay
@@ -249,7 +244,7 @@ def behaviours(history, today, start):
         delay, spread, _own = timing[partner]
         collected = expected = weight = 0.0
         for due, basis, paid in rows:
-            by_now = _normal_cdf(((today - due).days - 0.5 - delay) / spread)
+            by_now = _normal_cdf((days_past(due, today) - 0.5 - delay) / spread)
             collected += paid * by_now**3
             expected += basis * by_now**4
             weight += by_now**3
@@ -420,7 +415,7 @@ class Model:
         expected = expected_date(line.due, behaviour)
         if expected >= self.today:
             return DELAY, self._delay_shares(line.due, behaviour), expected
-        key = (lateness_bucket((self.today - line.due).days), behaviour.paid_share)
+        key = (lateness_bucket(days_past(line.due, self.today)), behaviour.paid_share)
         if key not in self._overdue:
             shares = tuple(share * behaviour.paid_share for share in self.curve[key[0]])
             self._overdue[key] = (shares, self._median_day(shares))

@@ -53,14 +53,6 @@ def is_paused(promised_date, grace_days, today):
     return bool(promised_date) and today <= pause_end(promised_date, grace_days)
 
 
-def resume_date(promised_date, grace_days, next_action_date=None):
-    """First day the dunning may act again on an invoice of a promise that is not kept.
-
-    ``next_action_date`` is the invoice's own next dunning date: the later of the two wins.
-    """
-    resume = pause_end(promised_date, grace_days) + timedelta(days=1)
-    return max(resume, next_action_date) if next_action_date else resume
-
 
 def amount_received(baseline, residuals_now):
     """What the promise's invoices received since it was made (never negative).
@@ -97,24 +89,6 @@ def is_broken(promised_date, grace_days, today, state=RUNNING):
     return state == RUNNING and today > pause_end(promised_date, grace_days)
 
 
-def shortfall(amount, received):
-    """What the customer still owes on the promise (0 when kept)."""
-    return max(round(amount - received, 2), 0.0)
-
-
-def allocate(amount, residuals):
-    """Spread a promised ``amount`` over invoices, oldest first.
-
-    :param residuals: list of ``(invoice_id, amount_due)`` ordered oldest first
-    :return: ``{invoice_id: amount covered}``; invoices beyond the amount get 0
-    """
-    left = amount
-    result = {}
-    for invoice_id, due in residuals:
-        covered = round(min(max(due, 0.0), max(left, 0.0)), 2)
-        result[invoice_id] = covered
-        left = round(left - covered, 2)
-    return result
 
 
 def check_promise(promised_date, amount, today, total_due):

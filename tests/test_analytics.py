@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import openpyxl
 from freezegun import freeze_time
 
-from odoo.addons.account_debt_collection.models.debt_collection_aged_balance import BUCKET_COLUMNS
-from odoo.addons.account_debt_collection.rules import analytics
+from odoo.addons.account_debt_collection.rules import analytics, dates
+from odoo.addons.account_debt_collection.wizards.debt_collection_aged_balance import BUCKET_COLUMNS
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import DebtCollectionCommon, day
@@ -397,7 +397,7 @@ class TestAnalytics(DebtCollectionCommon):
             {(self.inv2, day(10), 50), (self.inv5, day(-5), 15), (self.inv6, day(-35), 0)},
         )
         for row in rows:
-            self.assertEqual(row.days_late, analytics.days_late(row.due_date, row.payment_date))
+            self.assertEqual(row.days_late, dates.days_late(row.due_date, row.payment_date))
         by_month = dict(
             Trend._read_group(
                 [("company_id", "=", self.company.id)], ["payment_date:month"], ["days_late:avg"]

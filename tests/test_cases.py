@@ -44,8 +44,9 @@ class CasesCommon(DebtCollectionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Case = cls.env["debt.collection.case"]
-        cls.customer.write({"street": "12 rue des Lilas", "zip": "69003", "city": "Lyon",
-                            "company_registry": "552100554"})
+        cls.customer.write(
+            {"street": "12 rue des Lilas", "zip": "69003", "city": "Lyon", "company_registry": "552100554"}
+        )
         cls.company.company_registry = "443061841"
         cls.agency = cls.env["res.partner"].create(
             {
@@ -111,18 +112,30 @@ class TestCases(CasesCommon):
     def test_case_from_a_selection_of_invoices(self):
         chosen = self.invoice(400.0)
         self.invoice(600.0)
-        action = self.env.ref("account_debt_collection.action_server_debt_open_case").with_context(
-            active_model="account.move", active_ids=chosen.ids
-        ).run()
+        action = (
+            self.env.ref("account_debt_collection.action_server_debt_open_case")
+            .with_context(active_model="account.move", active_ids=chosen.ids)
+            .run()
+        )
         case = self.Case.browse(action["res_id"])
         self.assertEqual(case.move_ids, chosen)
         self.assertEqual(case.partner_id, self.customer)
 
-    def test_priority_from_payer_class_and_consumer_limitation(self):
+    def test_priority_follows_the_payer_class(self):
+        young = self.env["res.partner"].create({"name": "Café Jeune", "is_company": True})
+        self.invoice(300.0, partner=young, due=day(-5))
+        young.sudo().debt_payer_class = "D"
+        with freeze_time(day(0)):
+            case = self.Case._action_open_for_partners(young) and self.Case.search(
+                [("partner_id", "=", young.id)]
+            )
+            self.assertEqual(case.priority, "3", "class D: most urgent, though 5 days late only")
+            young.sudo().debt_payer_class = "A"
+            self.assertEqual(case.priority, "0", "the nightly refresh made it a good payer: the case follows")
+
+    def test_consumer_limitation(self):
         consumer = self.env["res.partner"].create({"name": "Jean Dupont", "debt_is_consumer": True})
         self.invoice(300.0, partner=consumer, due=day(-700))
-        if "debt_payer_class" in consumer._fields:
-            consumer.sudo().debt_payer_class = "D"
         with freeze_time(day(0)):
             case = self.Case._action_open_for_partners(consumer) and self.Case.search(
                 [("partner_id", "=", consumer.id)]
@@ -131,7 +144,6 @@ class TestCases(CasesCommon):
             self.assertTrue(case.limitation_near, "30 days left")
             self.assertEqual(case.court_name, "Tribunal judiciaire")
             self.assertEqual(case.court_cerfa, "12948")
-            self.assertEqual(case.priority, "3")
 
     def test_payment_plan_pauses_dunning_and_a_missed_instalment_returns_to_the_case(self):
         invoice = self.invoice(900.0)
@@ -217,12 +229,19 @@ class TestCases(CasesCommon):
         second = self.invoice(234.56, due=day(-5))
         # the second invoice's PDF exists already (as sent): the pack reuses it, and renders
         # the first one (several at once need wkhtmltopdf's patched Qt, absent here)
-        pdf, _kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            "account.account_invoices", second.ids
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", second.ids)
         )
         second.message_main_attachment_id = self.env["ir.attachment"].create(
-            {"name": "sent.pdf", "raw": pdf, "res_model": "account.move", "res_id": second.id,
-             "mimetype": "application/pdf"}
+            {
+                "name": "sent.pdf",
+                "raw": pdf,
+                "res_model": "account.move",
+                "res_id": second.id,
+                "mimetype": "application/pdf",
+            }
         )
         self.walk(-5, 1, 10)
         case = self.open_case(day(12))
@@ -286,16 +305,16 @@ class TestCases(CasesCommon):
         self.assertEqual(sorted(letters.mapped("letter_type")), ["firm", "formal_notice"])
         case = self.open_case(day(35))
         case.action_collect_documents()
-        self.assertEqual(
-            sorted(case.document_ids.mapped("kind")), ["formal_notice", "invoice", "reminder"]
-        )
+        self.assertEqual(sorted(case.document_ids.mapped("kind")), ["formal_notice", "invoice", "reminder"])
         self.assertFalse(case.evidence_complete)
         self.assertIn("Signed Quote", case.evidence_missing)
         Document = self.env["debt.collection.case.document"]
-        Document.create([
-            Document._upload_values(case, "quote", "Devis DV-2026-014 signé.pdf", b"%PDF-1.4 quote"),
-            Document._upload_values(case, "terms", "CGV.pdf", b"%PDF-1.4 terms"),
-        ])
+        Document.create(
+            [
+                Document._upload_values(case, "quote", "Devis DV-2026-014 signé.pdf", b"%PDF-1.4 quote"),
+                Document._upload_values(case, "terms", "CGV.pdf", b"%PDF-1.4 terms"),
+            ]
+        )
         self.assertTrue(case.evidence_complete)
         terms = case.document_ids.filtered(lambda d: d.kind == "terms")
         self.assertEqual(terms.attachment_id.raw, b"%PDF-1.4 terms")
@@ -305,9 +324,16 @@ class TestCases(CasesCommon):
             Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
             pdf, _kind = Report._render_qweb_pdf("account_debt_collection.action_report_case_court", case.ids)
         text = pdf_text(pdf)
-        for expected in ("Tribunal des activités économiques de Lyon", "12946", "443 061 841", "552 100 554",
-                         "Principal", "Indemnités forfaitaires pour frais de recouvrement", "CGV.pdf",
-                         "Boulangerie Martin SARL"):
+        for expected in (
+            "Tribunal des activités économiques de Lyon",
+            "12946",
+            "443 061 841",
+            "552 100 554",
+            "Principal",
+            "Indemnités forfaitaires pour frais de recouvrement",
+            "CGV.pdf",
+            "Boulangerie Martin SARL",
+        ):
             self.assertIn(expected, text)
 
     def test_recovered_case_closes_when_all_its_invoices_are_paid(self):
@@ -376,8 +402,11 @@ class TestCases(CasesCommon):
         case = self.Case.search([("partner_id", "=", self.customer.id)])
         company_b = self.setup_other_company(name="Filiale Lyon")["company"]
         controller_b = new_test_user(
-            self.env, login="controller_b", groups="account_debt_collection.group_debt_collection_manager",
-            company_id=company_b.id, company_ids=[(6, 0, company_b.ids)],
+            self.env,
+            login="controller_b",
+            groups="account_debt_collection.group_debt_collection_manager",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
         )
         self.assertFalse(self.Case.with_user(controller_b).search([("id", "=", case.id)]))
         with self.assertRaises(AccessError):
@@ -391,12 +420,18 @@ class TestCases(CasesCommon):
         self.invoice(1000.0)
         case = self.open_case(day(12))
         salesperson = new_test_user(
-            self.env, login="salesperson", groups="account.group_account_invoice",
-            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)],
+            self.env,
+            login="salesperson",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
         )
         controller = new_test_user(
-            self.env, login="controller", groups="account_debt_collection.group_debt_collection_user",
-            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)],
+            self.env,
+            login="controller",
+            groups="account_debt_collection.group_debt_collection_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
         )
         self.customer.user_id = salesperson  # a salesperson reads the cases of their own customers
         for user in (salesperson, controller):
@@ -424,7 +459,8 @@ class TestCaseTour(HttpCase):
     def test_manager_drags_a_case_and_opens_the_handoff_wizard(self):
         partner = self.env["res.partner"].create({"name": "Tour Debtor SARL", "is_company": True})
         case = self.env["debt.collection.case"].create({"partner_id": partner.id})
-        self.assertTrue(self.env.ref("base.user_admin").has_group(
-            "account_debt_collection.group_debt_collection_manager"))
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group("account_debt_collection.group_debt_collection_manager")
+        )
         self.start_tour("/odoo/collection-cases", "debt_collection_case_kanban_tour", login="admin")
         self.assertEqual(case.stage_id, self.env.ref("account_debt_collection.stage_formal_notice"))

@@ -6,3 +6,5 @@ from . import debt_collection_handoff_wizard
 from . import debt_collection_case_outcome_wizard
 
 from . import debt_collection_letter_delivery_wizard
+from . import debt_collection_aged_balance
+from . import debt_collection_dashboard

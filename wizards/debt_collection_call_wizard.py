@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from ..models.account_move import CHASEABLE_PAYMENT_STATES
+from ..models.account_move import OPEN_PAYMENT_STATES
 from ..models.debt_collection_access import USER, require_group
 from ..models.debt_collection_event import CALL_OUTCOMES, PAYMENT_METHODS
 
@@ -246,7 +246,7 @@ class DebtCollectionCallWizard(models.TransientModel):
             or m.company_id != self.company_id
             or m.move_type != "out_invoice"
             or m.state != "posted"
-            or m.payment_state not in CHASEABLE_PAYMENT_STATES
+            or m.payment_state not in OPEN_PAYMENT_STATES
         )
         if strangers:
             raise UserError(

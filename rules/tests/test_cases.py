@@ -10,12 +10,10 @@ from rules.cases import (
     MAX_PLAN_YEARS,
     Court,
     Instalment,
-    add_months,
     allocate_payments,
     check_plan,
     check_plan_dates,
     competent_court,
-    days_overdue,
     instalment_dates,
     limitation_date,
     limitation_near,
@@ -43,9 +41,7 @@ def test_limitation_warning_starts_90_days_before():
     assert not limitation_near(None, TODAY)
 
 
-def test_days_overdue_and_priority():
-    assert days_overdue(date(2026, 3, 31), TODAY) == 45
-    assert days_overdue(date(2026, 6, 1), TODAY) == 0
+def test_priority():
     assert priority("D", 0) == "3"
     assert priority("A", 200) == "0"
     assert priority(None, 45) == "1"
@@ -70,7 +66,7 @@ def test_instalment_dates_by_months_and_weeks():
         date(2026, 5, 15),
         date(2026, 5, 29),
     ]
-    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert instalment_dates(date(2026, 11, 30), 2, every=3) == [date(2026, 11, 30), date(2027, 2, 28)]
     with pytest.raises(ValueError):
         instalment_dates(date(2026, 5, 1), 2, unit="days")
 

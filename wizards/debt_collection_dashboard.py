@@ -4,11 +4,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from ..rules.analytics import add_months, countback_periods, dso_countback, half_year_start
-from ..rules.forecast import week_start
-from .res_partner_payer_profile import PAYER_CLASS_SELECTION
-
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
+from ..models.res_partner_payer_profile import PAYER_CLASS_SELECTION
+from ..rules.analytics import countback_periods, dso_countback, half_year_start
+from ..rules.dates import add_months, week_start
 
 
 class DebtCollectionDashboard(models.TransientModel):
@@ -92,9 +90,7 @@ class DebtCollectionDashboard(models.TransientModel):
     def _dispute_domain(self):
         return [
             ("company_id", "=", self.company_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            *self.env["account.move"]._debt_open_invoice_domain(),
             ("debt_dispute", "=", True),
         ]
 
@@ -102,9 +98,7 @@ class DebtCollectionDashboard(models.TransientModel):
         monday = week_start(fields.Date.context_today(self))
         return [
             ("company_id", "=", self.company_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            *self.env["account.move"]._debt_open_invoice_domain(),
             ("debt_promise_date", ">=", monday),
             ("debt_promise_date", "<=", monday + timedelta(days=6)),
         ]
