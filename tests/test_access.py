@@ -1218,8 +1218,6 @@ class TestAccess(DebtCollectionCommon):
         except _Undo:
             return True, ""
         except (AccessError, Unseen) as refusal:
-            if attempt.what == "the statement of account":  # DEBUGTMP
-                import logging, traceback; logging.getLogger("DEBUGTMP").warning(traceback.format_exc())  # DEBUGTMP
             return False, str(refusal).splitlines()[0] if str(refusal) else type(refusal).__name__
         except UserError as error:
             if "company inconsistencies" in str(error):  # another company's records, refused by Odoo
