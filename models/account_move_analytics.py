@@ -1,3 +1,5 @@
+"""The customer's payer class and risk alert, shown on its invoices for the worklist."""
+
 from odoo import api, fields, models
 
 from .res_partner_payer_profile import RISK_GROUPS

@@ -1,3 +1,5 @@
+"""A penalty invoice line: the invoice it charges, what it charges and the days it covers."""
+
 from odoo import fields, models
 
 from .debt_collection_access import USER

@@ -1,3 +1,5 @@
+"""Late-payment penalties of invoices: the ledger (``rules.penalties``) read and worded for its reader."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal

@@ -1,3 +1,5 @@
+"""A collection case (dossier): its stage, figures, evidence pack and payment-plan follow-up."""
+
 import io
 import logging
 import zipfile

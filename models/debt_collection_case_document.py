@@ -1,3 +1,5 @@
+"""The evidence of a case: collected from Odoo or uploaded by a controller."""
+
 import base64
 
 from odoo import api, fields, models

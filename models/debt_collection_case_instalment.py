@@ -1,3 +1,5 @@
+"""One instalment of a case's payment plan (échéancier)."""
+
 from odoo import api, fields, models
 
 INSTALMENT_STATES = [

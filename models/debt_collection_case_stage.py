@@ -1,3 +1,5 @@
+"""The stages of collection cases, and the kind that says what each stage does."""
+
 from odoo import api, fields, models
 
 #: What a stage means for its cases; the kind decides whether the dunning stops and the case is over.

@@ -1,3 +1,5 @@
+"""The trend of delays: paid customer invoices with their days late, by month."""
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 

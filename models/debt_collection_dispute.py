@@ -1,3 +1,5 @@
+"""Disputes (litiges) on customer invoices: raised, escalated, resolved, credited."""
+
 from datetime import timedelta
 
 from markupsafe import Markup

@@ -1,3 +1,5 @@
+"""Why a customer disputes an invoice: a configurable list."""
+
 from odoo import fields, models
 
 

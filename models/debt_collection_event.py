@@ -1,3 +1,5 @@
+"""Collection events: what was done towards a customer, written once by the workflow."""
+
 from collections import defaultdict
 
 from odoo import api, fields, models

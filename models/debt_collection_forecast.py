@@ -1,3 +1,5 @@
+"""The cash-in forecast: weekly snapshots (``rules.forecast``), their rows and their accuracy."""
+
 import io
 from datetime import timedelta
 

@@ -1,3 +1,5 @@
+"""The payer profiles of all customers, per company: a list and a pivot by class."""
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 

@@ -1,3 +1,5 @@
+"""Promises to pay: recorded, accepted, kept or broken, and the pause they give the dunning."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models

@@ -1,3 +1,5 @@
+"""The published rates of the late-payment law, and the monthly check that they are up to date."""
+
 from datetime import timedelta
 
 import babel.numbers

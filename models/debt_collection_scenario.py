@@ -1,3 +1,5 @@
+"""Dunning scenarios: the steps a customer's invoices go through."""
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 

@@ -1,3 +1,5 @@
+"""The scenario of a payer class, for customers of that class without one of their own."""
+
 from odoo import api, fields, models
 
 from .res_partner_payer_profile import PAYER_CLASS_SELECTION

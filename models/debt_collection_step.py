@@ -1,3 +1,5 @@
+"""The steps of a scenario, and the one list of channels and letter types."""
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 

@@ -1,3 +1,5 @@
+"""Letters and statements as one PDF with an unpatched wkhtmltopdf: headers and footers per document."""
+
 import io
 import re
 from collections import OrderedDict

@@ -1,3 +1,5 @@
+"""A collection event's email bodies rendered for a whole batch at once."""
+
 from uuid import uuid4
 
 from lxml import etree, html

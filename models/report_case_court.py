@@ -1,3 +1,5 @@
+"""The request for an injonction de payer, and its copy for the debtor."""
+
 from odoo import api, fields, models
 
 from ..rules.cases import missing_for_court

@@ -1,3 +1,5 @@
+"""What a dunning letter shows on the day it is printed: figures, penalties, identity, ways to pay."""
+
 from datetime import timedelta
 
 import babel.dates

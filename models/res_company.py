@@ -1,3 +1,5 @@
+"""A company's collection terms: default scenario, controller, contractual rate, letters' signatory."""
+
 from decimal import Decimal
 
 from odoo import api, fields, models

@@ -1,3 +1,5 @@
+"""The Collection section of the Invoicing settings."""
+
 from odoo import api, fields, models
 
 

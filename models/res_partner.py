@@ -1,3 +1,5 @@
+"""A customer's dunning settings and state, per company."""
+
 from odoo import api, fields, models
 
 from ..rules.phone import to_e164

@@ -1,3 +1,5 @@
+"""Collection agencies and factors that cases are handed to."""
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 

@@ -1,3 +1,5 @@
+"""A company's legal identity as letters and court forms print it."""
+
 from odoo import fields, models
 
 

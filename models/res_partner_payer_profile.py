@@ -1,3 +1,5 @@
+"""Payer profiles, credit insurance and risk alerts of customers, refreshed every night."""
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL

@@ -412,7 +412,7 @@ class TestAccess(DebtCollectionCommon):
                 "debt.collection.letter.delivery.wizard"
             ].line_ids[:1]
             cls.others["debt.collection.dashboard"].action_open_dso_by_partner()
-            cls.others["debt.collection.aged.balance.wizard"]._compute_lines()
+            cls.others["debt.collection.aged.balance.wizard"]._fill_lines()
             cls.others["debt.collection.dashboard.dso"] = cls.others[
                 "debt.collection.dashboard"
             ].dso_line_ids[:1]
@@ -1103,7 +1103,7 @@ class TestAccess(DebtCollectionCommon):
 
         def own_aged_line(env):
             wizard = env["debt.collection.aged.balance.wizard"].create({"company_id": A, "date": NOW})
-            wizard._compute_lines()
+            wizard._fill_lines()
             wizard.line_ids[:1].read(["amount_residual"])
             wizard.line_ids.action_open_move_lines()
 

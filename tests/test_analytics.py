@@ -59,7 +59,7 @@ class TestAnalytics(DebtCollectionCommon):
         wizard = self.env["debt.collection.aged.balance.wizard"].create(
             {"date": at, "company_id": self.company.id}
         )
-        wizard._compute_lines()
+        wizard._fill_lines()
         result = defaultdict(float)
         for row in wizard.line_ids:
             result[row.partner_id.name, row.bucket] += row.amount_residual

@@ -31,7 +31,7 @@ class TestMigration(DebtCollectionCommon):
         self.wizard = self.env["debt.collection.aged.balance.wizard"].create(
             {"date": day(0), "company_id": self.company.id}
         )
-        self.wizard._compute_lines()
+        self.wizard._fill_lines()
         self.cr.execute(
             "UPDATE debt_collection_aged_balance SET partner_id = %s WHERE wizard_id = %s",
             [self.customer.id, self.wizard.id],

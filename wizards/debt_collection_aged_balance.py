@@ -1,3 +1,5 @@
+"""The aged balance at a date: its lines, its XLSX export."""
+
 import io
 
 import xlsxwriter
@@ -215,13 +217,13 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
     )
     line_ids = fields.One2many("debt.collection.aged.balance", "wizard_id", readonly=True)
 
-    def _compute_lines(self):
+    def _fill_lines(self):
         self.ensure_one()
         return self.env["debt.collection.aged.balance"]._fill(self)
 
     def action_open(self):
         """Compute the aged balance at the date and open it as a pivot."""
-        self._compute_lines()
+        self._fill_lines()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(self.date)),
@@ -277,7 +279,7 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
         The file is an attachment of its own, not a report bound to this wizard: it stays
         downloadable after the wizard is vacuumed.
         """
-        self._compute_lines()
+        self._fill_lines()
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self._xlsx_filename(),

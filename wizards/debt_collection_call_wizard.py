@@ -1,3 +1,5 @@
+"""Log a Call: the outcome of a call, a promise, a dispute, the next call, the recap."""
+
 from datetime import timedelta
 
 from markupsafe import Markup

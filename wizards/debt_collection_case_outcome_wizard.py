@@ -1,3 +1,5 @@
+"""Record what a hand-off came to, write the rest off, close the case."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date

@@ -1,3 +1,5 @@
+"""The collection dashboard: a company's figures, each opening the records behind it."""
+
 from collections import defaultdict
 from datetime import timedelta
 

@@ -1,3 +1,5 @@
+"""Hand a case to an agency or a factor, or declare it to the credit insurer."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

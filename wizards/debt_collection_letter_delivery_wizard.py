@@ -1,3 +1,5 @@
+"""Record Letter Delivery: a registered letter's number, receipt or return."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

@@ -1,3 +1,5 @@
+"""Agree a payment plan: a case's amount due split into instalments."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date

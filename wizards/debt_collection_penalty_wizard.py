@@ -1,3 +1,5 @@
+"""Invoice the late-payment interest and recovery indemnities still owed."""
+
 from datetime import timedelta
 
 from odoo import api, fields, models

@@ -1,3 +1,5 @@
+"""Run Dunning Now: a preview of who gets what, then the same decisions sent."""
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 

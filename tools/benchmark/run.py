@@ -184,7 +184,7 @@ def _counts(env):
 
 def aged_balance(env, company, at):
     wizard = env["debt.collection.aged.balance.wizard"].create({"date": at, "company_id": company.id})
-    wizard._compute_lines()
+    wizard._fill_lines()
     env.cr.execute("SELECT COUNT(*) FROM debt_collection_aged_balance WHERE wizard_id = %s", [wizard.id])
     return {"rows": env.cr.fetchone()[0]}
 
