@@ -52,3 +52,4 @@ from . import account_move_portal
 from . import debt_collection_event_payment
 from . import debt_collection_portal
 from . import report_debt_statement
+from . import ir_module_module

@@ -120,10 +120,7 @@ class DebtCollectionEvent(models.Model):
         readonly=True,
     )
     channel = fields.Selection(
-        selection=lambda self: [
-            *self.env["debt.collection.step"]._fields["channel"].selection,
-            ("portal", "Customer Page"),
-        ],
+        selection="_selection_channel",
         required=True,
         readonly=True,
     )
@@ -275,6 +272,13 @@ class DebtCollectionEvent(models.Model):
             ]
         return commands
 
+    @api.model
+    def _selection_channel(self):
+        """The steps' channels (declared once, on ``debt.collection.step``), in the reader's
+        language, and the customer's page, where a customer acts by itself."""
+        steps = self.env["debt.collection.step"]._fields["channel"]._description_selection(self.env)
+        return [*steps, ("portal", self.env._("Customer Page"))]
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
@@ -303,7 +307,7 @@ class DebtCollectionEvent(models.Model):
             raise AccessError(
                 self.env._(
                     "Only the collection workflow itself can delete a collection event: it records what was "
-                "done."
+                    "done."
                 )
             )
         return super().unlink()

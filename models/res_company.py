@@ -174,16 +174,36 @@ class ResCompany(models.Model):
         )
         self._debt_name_in_every_language(scenarios, templates)
 
-    def _debt_name_in_every_language(self, scenarios, templates):
-        """Name the default scenarios and their steps in every installed language, not only in
-        the one they were created in (a French controller on a database installed in English)."""
-        for lang, _name in self.env["res.lang"].get_installed():
+    def _debt_name_in_every_language(self, scenarios, templates, langs=None):
+        """Name the default scenarios and their steps in every installed language (or ``langs``),
+        not only in the one they were created in (a French controller on a database installed
+        in English)."""
+        for lang in langs or [code for code, _name in self.env["res.lang"].get_installed()]:
             env = self.with_context(lang=lang).env
             names = [values["name"] for values in _default_steps(env, templates)]
             for scenario in scenarios:
                 scenario.update_field_translations("name", {lang: env._("Standard (France)")})
                 for step, name in zip(scenario.step_ids.sorted("offset_days"), names, strict=True):
                     step.update_field_translations("name", {lang: name})
+
+    @api.model
+    def _debt_name_default_scenarios(self, langs):
+        """A language loaded later names the default scenarios in it too, as long as a company
+        kept them as shipped (the same steps, their English names untouched)."""
+        no_templates = dict.fromkeys(("satisfaction", "reminder"))
+        shipped = _default_steps(self.with_context(lang="en_US").env, no_templates)
+        scenarios = (
+            self.env["debt.collection.scenario"]
+            .sudo()
+            .with_context(lang="en_US")
+            .search([("is_default", "=", True), ("name", "=", "Standard (France)")])
+            .filtered(
+                lambda scenario: [(s.offset_days, s.name) for s in scenario.step_ids.sorted("offset_days")]
+                == [(values["offset_days"], values["name"]) for values in shipped]
+            )
+        )
+        if scenarios:
+            self._debt_name_in_every_language(scenarios, no_templates, langs)
 
     # ------------------------------------------------------------------ late-payment penalties
 

@@ -79,7 +79,10 @@ class DebtCollectionRunWizardLine(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     step_id = fields.Many2one("debt.collection.step", readonly=True)
     channel = fields.Selection(
-        selection=lambda self: self.env["debt.collection.step"]._fields["channel"].selection, readonly=True
+        selection=lambda self: self.env["debt.collection.step"]
+        ._fields["channel"]
+        ._description_selection(self.env),
+        readonly=True,
     )
     level = fields.Integer(readonly=True)
     invoice_count = fields.Integer(string="Invoices", readonly=True)
