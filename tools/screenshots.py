@@ -14,6 +14,7 @@ import argparse
 import base64
 import contextlib
 import json
+import re
 import socket
 import subprocess
 import tempfile
@@ -31,6 +32,8 @@ DB = "debt_collection_demo"
 PAGES = [
     ("screenshot_followup.png", {"followup": "Imprimerie Girard SA", "width": 1440, "height": 1100}),
     ("screenshot_cases_kanban.png", {"path": "/odoo/collection-cases", "width": 2300, "height": 620}),
+    # last: the customer's page as the customer sees it, through the link of its last reminder
+    ("screenshot_customer_page.png", {"portal": "Imprimerie Girard SA", "width": 1280, "height": 1500}),
 ]
 CHROMIUM_FLAGS = [
     "--headless",
@@ -148,6 +151,24 @@ class Chromium:
         self.profile.cleanup()
 
 
+def portal_link(odoo, customer):
+    """The signed link to ``customer``'s page that its last reminder carried."""
+    partner_ids = odoo.call("res.partner", "search", [["name", "=", customer]], limit=1)
+    messages = odoo.call(
+        "mail.message",
+        "search_read",
+        [["model", "=", "res.partner"], ["res_id", "in", partner_ids], ["body", "ilike", "/my/collection/"]],
+        ["body"],
+        order="id desc",
+        limit=1,
+    )
+    if not messages:
+        raise SystemExit(f"{customer} received no reminder with the link to its page")
+    return (
+        re.search(r'href="([^"]*/my/collection/[^"]*)"', messages[0]["body"]).group(1).replace("&amp;", "&")
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8069, help="the demo's HTTP port")
@@ -165,7 +186,10 @@ def main():
         host = base.split("//")[1].split(":")[0]
         browser.send("Network.setCookie", name="session_id", value=odoo.session, domain=host, path="/")
         for name, page in PAGES:
-            if "followup" in page:
+            if "portal" in page:
+                url, ready = portal_link(odoo, page["portal"]), ".o_debt_portal_buckets"
+                browser.send("Network.deleteCookies", name="session_id", domain=host, path="/")
+            elif "followup" in page:
                 ids = odoo.call(
                     "debt.collection.followup",
                     "search",
