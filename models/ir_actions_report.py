@@ -9,7 +9,7 @@ from reportlab.pdfgen import canvas
 
 from odoo import models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+from odoo.tools.pdf import ArrayObject, NameObject, PdfFileReader, PdfFileWriter
 
 #: the reports whose documents carry the company's letterhead in their body with an unpatched Qt:
 #: what is posted to customers (dunning letters, statements of account) and what is filed with a
@@ -32,10 +32,12 @@ _PAGE_NUMBERS = ".//span[contains(concat(' ', normalize-space(@class), ' '), ' t
 _HEADINGS = ".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"
 #: the last block of a letter that must stay on one page (its closing): the footer joins it
 _KEEP_TOGETHER = ".//*[contains(concat(' ', normalize-space(@class), ' '), ' o_debt_keep ')]"
-#: the first page of each document is marked with its record's id, in 1px white text: an
-#: unpatched Qt writes no outline, by which Odoo would split the PDF per record
-_MARKER = "#DL{}#"
-_MARKER_RE = re.compile(r"#DL(\d+)#")
+#: the first page of each document carries a link to its record's id, one white pixel: an
+#: unpatched Qt writes no outline, by which Odoo would split the PDF per record, but it keeps
+#: links, which a reader finds on the page without parsing its text (200 letters: 0.1 s, where
+#: extracting each page's text took 15 s). The link is taken off once the PDF is split.
+_MARKER_URL = "https://letter.invalid/{}"
+_MARKER_RE = re.compile(r"^https://letter\.invalid/(\d+)$")
 
 #: Each letter from a new page, in an installed font: an unpatched Qt draws the glyphs of web
 #: fonts (the report's Lato or the company's font, from ``@font-face``) as vector outlines, text
@@ -44,7 +46,9 @@ _MARKER_RE = re.compile(r"#DL(\d+)#")
 _LETTER_STYLE = """
 .o_debt_letter { position: relative; } /* a layout's absolute ornaments stay on their letter */
 .o_debt_letter + .o_debt_letter { page-break-before: always; }
-.o_debt_letter_marker { font-size: 1px; line-height: 1px; color: #fff; height: 1px; overflow: hidden; }
+.o_debt_letter_marker {
+    display: block; font-size: 1px; line-height: 1px; color: #fff; height: 1px; overflow: hidden;
+}
 .o_debt_letter, .o_debt_letter .header, .o_debt_letter .article, .o_debt_letter .footer {
     font-family: "Liberation Sans", "DejaVu Sans", Arial, Helvetica, sans-serif !important;
 }
@@ -133,7 +137,7 @@ def _layout_parts(document, container_id):
 def _merge_bodies(bodies, res_ids, headers, footers):
     """One HTML document: each body's content framed by its header and footer, one per page.
 
-    Each document starts with the mark of its record (``_MARKER``), to split the PDF by.
+    Each document starts with the mark of its record (``_MARKER_URL``), to split the PDF by.
     """
     skeleton = _parse(bodies[0])
     target = skeleton.body
@@ -145,8 +149,10 @@ def _merge_bodies(bodies, res_ids, headers, footers):
     for body, res_id, header, footer in zip(bodies, res_ids, headers, footers, strict=True):
         letter = lxml.html.Element("div", {"class": "o_debt_letter"})
         if res_id:
-            marker = lxml.html.Element("div", {"class": "o_debt_letter_marker"})
-            marker.text = _MARKER.format(res_id)
+            marker = lxml.html.Element(
+                "a", {"class": "o_debt_letter_marker", "href": _MARKER_URL.format(res_id)}
+            )
+            marker.text = "x"
             letter.append(marker)
         letter.append(header)
         letter.extend(list(_parse(body).body))
@@ -162,8 +168,7 @@ def _split_letters(pdf, res_ids):
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     starts = []
     for index in range(reader.getNumPages()):
-        marks = _MARKER_RE.findall(reader.getPage(index).extract_text() or "")
-        starts += [(index, int(mark)) for mark in marks]
+        starts += [(index, res_id) for res_id in _take_marks(reader.getPage(index))]
     if [res_id for _index, res_id in starts] != list(res_ids) or starts[0][0] != 0:
         return None
     letters = {}
@@ -176,6 +181,24 @@ def _split_letters(pdf, res_ids):
         writer.write(output)
         letters[res_id] = output.getvalue()
     return letters
+
+
+def _take_marks(page):
+    """The record ids marked on ``page`` (its links to ``_MARKER_URL``), the links taken off."""
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return []
+    kept, marks = ArrayObject(), []
+    for annotation in annotations.get_object():
+        uri = (annotation.get_object().get("/A") or {}).get("/URI")
+        found = _MARKER_RE.match(str(uri)) if uri else None
+        if found:
+            marks.append(int(found.group(1)))
+        else:
+            kept.append(annotation)
+    if marks:
+        page[NameObject("/Annots")] = kept
+    return marks
 
 
 def _number_pages(pdf):

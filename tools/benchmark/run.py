@@ -203,9 +203,11 @@ def payer_profiles(env, today):
 def letters(env, company, today, count):
     """A run queues letters; then ``count`` of them are printed as one PDF (the run is not timed).
 
-    Timed: what the Print button does, ``action_print_letters`` (address check, marks them
-    printed) and the PDF of its report action, in one wkhtmltopdf call. Then, not timed, the
-    PDF is checked with pdftotext: each letter in order, each from a new page, with the sender.
+    Timed: what the Print button does, ``action_print_letters``: each letter looked at again
+    (paid or superseded since it was queued?), the PDF of those still due in one report call,
+    split per letter and kept on it, marked printed, the PDFs merged into the one download.
+    Then, not timed, that PDF is checked with pdftotext: each letter in order, each from a new
+    page, with the sender.
     """
     import tempfile
 
@@ -215,8 +217,8 @@ def letters(env, company, today, count):
     )
     started = time.perf_counter()
     action = events.with_context(discard_logo_check=True).action_print_letters()
-    report, ids = action["report_name"], action["context"]["active_ids"]
-    pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(report, ids)
+    download = env["ir.attachment"].browse(int(action["url"].split("/web/content/")[1].split("?")[0]))
+    pdf = download.raw
     seconds = time.perf_counter() - started
     path = os.path.join(tempfile.gettempdir(), f"{env.cr.dbname}_letters.pdf")
     with open(path, "wb") as handle:
@@ -233,7 +235,7 @@ def letters(env, company, today, count):
         starts.append(page)
     return {
         "letters": len(events),
-        "mode": "one PDF, one wkhtmltopdf call" if starts else "PDF without the letters",
+        "mode": "one report call, a PDF per letter, one download" if starts else "no letters in the PDF",
         "pages": len(pages),
         "pdf_bytes": len(pdf),
         "letters_found_in_order": len(starts),
