@@ -553,10 +553,14 @@ def prepare_demo(odoo, pg, args, progress, smtp_port):
         install_from = log.stat().st_size
         with progress.phase("Odoo's accounting and French chart of accounts (l10n_fr_account)", log):
             odoo_step(odoo, pg, log, ["-i", "l10n_fr_account", "--stop-after-init", "--no-http"])
+        install = ["-i", MODULE]
     else:
-        say(f"{DEMO_DB} exists: kept as it is (`python3 tools/harness.py demo --reset` starts again)")
+        say(f"{DEMO_DB} exists: kept, {MODULE} updated "
+            "(`python3 tools/harness.py demo --reset` starts again)")
+        # the module of an earlier checkout: its new fields, dependencies and migrations
+        install = ["-u", MODULE]
     with progress.phase(f"installing {MODULE} and its dependencies", log):
-        odoo_step(odoo, pg, log, ["-i", MODULE, "--stop-after-init", "--no-http"])
+        odoo_step(odoo, pg, log, [*install, "--stop-after-init", "--no-http"])
     with log.open(encoding="utf-8", errors="replace") as handle:
         handle.seek(install_from)
         warnings, docutils = install_problems(handle.read())
