@@ -765,6 +765,9 @@ class Story:
     # ------------------------------------------------------------------ mails and texts
 
     def send_mails(self):
+        """The mail queue, as Odoo's mail cron sends it: in a transaction of its own, after the
+        day's (whose emails sent at once, such as a promise's recap, leave when it commits)."""
+        self.env.cr.commit()
         mails = self.env["mail.mail"].sudo().search([("state", "=", "outgoing")])
         if mails:
             mails.send()
