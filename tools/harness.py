@@ -358,6 +358,8 @@ def cmd_setup(_args):
 
 #: The demo's ledger, lived day by day (``tools/demo_story.py``), in ``odoo shell``.
 DEMO_STORY = f"import runpy\nrunpy.run_path({str(Path(demo_story.__file__).resolve())!r})['main'](env)\n"
+#: The links the demo's emails and letters carry (the customer's page) lead to the demo's server.
+BASE_URL = "env['ir.config_parameter'].sudo().set_param('web.base.url', 'http://127.0.0.1:{port}')\n"
 #: What the demo database holds, printed by ``odoo shell`` as one line ``SUMMARY_MARK <json>``:
 #: counts by channel and by state, cases by stage in the kanban's order, the internal users
 #: with their role and whether their password is their login.
@@ -573,7 +575,7 @@ def prepare_demo(odoo, pg, args, progress, smtp_port):
             + ", ".join(f"{module} {count}" for module, count in docutils.items()))
     with progress.phase("living the demo's last five months, day by day (tools/demo_story.py)", log):
         odoo_step(odoo, pg, log, ["--no-http", *smtp_options(smtp_port)], subcommand="shell",
-                  script=DEMO_STORY)
+                  script=BASE_URL.format(port=args.port) + DEMO_STORY)
 
 
 def smtp_options(port):

@@ -152,7 +152,7 @@ class Chromium:
 
 
 def portal_link(odoo, customer):
-    """The signed link to ``customer``'s page that its last reminder carried."""
+    """The signed link to ``customer``'s page that its last reminder carried, on this server."""
     partner_ids = odoo.call("res.partner", "search", [["name", "=", customer]], limit=1)
     messages = odoo.call(
         "mail.message",
@@ -164,9 +164,8 @@ def portal_link(odoo, customer):
     )
     if not messages:
         raise SystemExit(f"{customer} received no reminder with the link to its page")
-    return (
-        re.search(r'href="([^"]*/my/collection/[^"]*)"', messages[0]["body"]).group(1).replace("&amp;", "&")
-    )
+    link = re.search(r'href="[^"]*(/my/collection/[^"]*)"', messages[0]["body"]).group(1)
+    return odoo.base + link.replace("&amp;", "&")
 
 
 def main():
