@@ -243,9 +243,13 @@ class AccountMove(models.Model):
         )
 
     def _debt_is_open(self):
-        """Still owed: a posted customer invoice not paid, in payment or reversed."""
+        """Still owed: the record of ``_debt_open_invoice_domain``, one invoice in memory."""
         self.ensure_one()
-        return self.state == "posted" and self.payment_state in OPEN_PAYMENT_STATES
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.payment_state in OPEN_PAYMENT_STATES
+        )
 
     def _debt_reschedule(self):
         """Recompute the next dunning dates of the customers of these invoices.

@@ -405,10 +405,7 @@ class DebtCollectionCase(models.Model):
     @api.model
     def _action_open_for_invoices(self, moves):
         """Server action on selected invoices: add them to their customers' cases."""
-        moves = moves.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted"
-            and m.payment_state in OPEN_PAYMENT_STATES
-        )
+        moves = moves.filtered(lambda m: m._debt_is_open())
         if not moves:
             raise UserError(self.env._("Select posted customer invoices that are not paid."))
         cases = self.browse()

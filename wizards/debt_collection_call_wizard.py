@@ -8,7 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from ..models.account_move import OPEN_PAYMENT_STATES
 from ..models.debt_collection_access import USER, require_group
 from ..models.debt_collection_event import CALL_OUTCOMES, PAYMENT_METHODS
 
@@ -246,9 +245,7 @@ class DebtCollectionCallWizard(models.TransientModel):
         strangers = self.move_ids.filtered(
             lambda m: m.commercial_partner_id != partner
             or m.company_id != self.company_id
-            or m.move_type != "out_invoice"
-            or m.state != "posted"
-            or m.payment_state not in OPEN_PAYMENT_STATES
+            or not m._debt_is_open()
         )
         if strangers:
             raise UserError(
