@@ -95,7 +95,6 @@ class DebtCollectionEvent(models.Model):
     _name = "debt.collection.event"
     _description = "Collection Event"
     _order = "date desc, id desc"
-    _check_company_auto = True
     _rec_name = "reference"
 
     reference = fields.Char(compute="_compute_reference", store=True)

@@ -81,7 +81,6 @@ class DebtCollectionForecast(models.Model):
     _name = "debt.collection.forecast"
     _description = "Cash-in Forecast"
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name")
     date = fields.Date(string="Forecast Date", required=True, readonly=True, index=True)

@@ -30,7 +30,6 @@ class DebtCollectionRunLog(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _mail_post_access = "read"  # written by the run alone; its readers discuss it
-    _check_company_auto = True
     _rec_name = "date"
 
     date = fields.Date(required=True, readonly=True, index=True)

@@ -10,7 +10,6 @@ class DebtCollectionScenario(models.Model):
     _name = "debt.collection.scenario"
     _description = "Dunning Scenario"
     _order = "company_id, sequence, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)

@@ -29,7 +29,6 @@ class DebtCollectionStep(models.Model):
     _name = "debt.collection.step"
     _description = "Dunning Step"
     _order = "scenario_id, offset_days, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     scenario_id = fields.Many2one(

@@ -206,7 +206,6 @@ class DebtCollectionAgedBalance(models.TransientModel):
 class DebtCollectionAgedBalanceWizard(models.TransientModel):
     _name = "debt.collection.aged.balance.wizard"
     _description = "Aged Balance"
-    _check_company_auto = True
 
     date = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
     company_id = fields.Many2one(

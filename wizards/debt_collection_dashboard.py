@@ -17,7 +17,6 @@ class DebtCollectionDashboard(models.TransientModel):
 
     _name = "debt.collection.dashboard"
     _description = "Collection Dashboard"
-    _check_company_auto = True
     _rec_name = "name"
 
     company_id = fields.Many2one(
