@@ -147,6 +147,12 @@ class TestDisputesPromises(DebtCollectionCommon):
         self.assertFalse(invoice.with_env(as_sales).debt_can_edit)
         self.assertFalse(self.customer.with_env(as_sales).debt_can_edit)
         self.assertTrue(invoice.with_user(self.controller).debt_can_edit)
+        # read-only on the server, not only in the view
+        with self.assertRaisesRegex(AccessError, "Only a Collection User can change"):
+            invoice.with_env(as_sales).write({"no_followup": True})
+        with self.assertRaisesRegex(AccessError, "Only a Collection User can change"):
+            self.customer.with_env(as_sales).write({"debt_excluded": True})
+        self.assertFalse(invoice.no_followup or self.customer.with_company(self.company).debt_excluded)
         self.assertEqual(dispute.with_env(as_sales).reason_id, self.late_delivery)
         dispute.with_env(as_sales).message_post(body="Spoke to the customer: a credit note is fair.")
         with self.assertRaises(AccessError):
