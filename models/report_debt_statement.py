@@ -25,15 +25,10 @@ class ReportDebtStatement(models.AbstractModel):
 
     @api.model
     def _pays(self, partners, company):
-        """``{partner_id: ways to pay}`` of these customers' net balance in ``company``.
-
-        Whoever may read a customer (its controller, the customer itself on the portal) may read
-        how to pay it: the company's bank details and the customer's own link, read as such.
-        """
-        partners.check_access("read")
-        partners = partners.sudo()
+        """``{partner_id: ways to pay}`` of these customers' net balance in ``company``, from the
+        items the statement lists to its reader."""
         partners.with_company(company)._debt_portal_ensure_tokens()
-        Letter = self.env["report.account_debt_collection.report_debt_letter"].sudo()
+        Letter = self.env["report.account_debt_collection.report_debt_letter"]
         pays = {}
         for partner in partners:
             customer = partner.commercial_partner_id

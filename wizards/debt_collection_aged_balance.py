@@ -320,22 +320,19 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
             total = workbook.add_format({"num_format": money, "bold": True, "top": 1})
             total_label = workbook.add_format({"bold": True, "top": 1})
 
-            sheet = workbook.add_worksheet(self.env._("Aged Balance")[:31])
-            sheet.write(0, 0, self.company_id.name, title)
-            sheet.write(1, 0, self.env._("Aged balance at"), bold)
-            sheet.write_datetime(1, 1, fields.Datetime.to_datetime(self.date), date_format)
+            styles = {
+                "title": title,
+                "bold": bold,
+                "date": date_format,
+                "header": header,
+                "header_num": header_num,
+            }
+            header_row = 4
+            sheet, columns = self._xlsx_sheet(
+                workbook, self.env._("Aged Balance"), styles, labels, header_row, self.env._("VAT"), 18
+            )
             sheet.write(2, 0, self.env._("Currency"), bold)
             sheet.write(2, 1, currency.name)
-
-            header_row = 4
-            columns = [self.env._("Customer"), self.env._("VAT")]
-            columns += [labels[key] for key, _label, _last in BUCKETS] + [self.env._("Total")]
-            for col, name in enumerate(columns):
-                sheet.write(header_row, col, name, header if col < 2 else header_num)
-            sheet.freeze_panes(header_row + 1, 1)
-            sheet.set_column(0, 0, 40)
-            sheet.set_column(1, 1, 18)
-            sheet.set_column(2, len(columns) - 1, 14)
 
             rows = self._partner_rows()
             row = header_row
@@ -349,12 +346,7 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
             total_row = row + 1
             sheet.write(total_row, 0, self.env._("Total"), total_label)
             sheet.write(total_row, 1, "", total_label)
-            for col in range(2, len(columns)):
-                value = (
-                    sum(r[1][BUCKETS[col - 2][0]] for r in rows)
-                    if col < len(columns) - 1
-                    else sum(r[2] for r in rows)
-                )
+            for col, value in enumerate(_column_totals(rows), start=2):
                 if rows:
                     letter = xl_col_to_name(col)
                     sheet.write_formula(
@@ -367,25 +359,33 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
                 else:
                     sheet.write_number(total_row, col, 0.0, total)
             sheet.autofilter(header_row, 0, max(total_row - 1, header_row), len(columns) - 1)
-            self._xlsx_currency_sheet(workbook, labels, title, bold, header, header_num, date_format)
+            self._xlsx_currency_sheet(workbook, styles, labels)
         return buffer.getvalue()
 
-    def _xlsx_currency_sheet(self, workbook, labels, title, bold, header, header_num, date_format):
-        """The same aged balance in each invoice's currency: a block of customers per currency,
-        each closed by its total (formulas, with their values cached for every spreadsheet)."""
-        sheet = workbook.add_worksheet(self.env._("By Currency")[:31])
-        sheet.write(0, 0, self.company_id.name, title)
-        sheet.write(1, 0, self.env._("Aged balance at"), bold)
-        sheet.write_datetime(1, 1, fields.Datetime.to_datetime(self.date), date_format)
-        header_row = 3
-        columns = [self.env._("Customer"), self.env._("Currency")]
+    def _xlsx_sheet(self, workbook, name, styles, labels, header_row, second_column, second_width):
+        """A sheet of the aged balance: the company, the date, then the header of its columns
+        (customer, ``second_column``, the age buckets, total). Returns it and its column names."""
+        sheet = workbook.add_worksheet(name[:31])
+        sheet.write(0, 0, self.company_id.name, styles["title"])
+        sheet.write(1, 0, self.env._("Aged balance at"), styles["bold"])
+        sheet.write_datetime(1, 1, fields.Datetime.to_datetime(self.date), styles["date"])
+        columns = [self.env._("Customer"), second_column]
         columns += [labels[key] for key, _label, _last in BUCKETS] + [self.env._("Total")]
-        for col, name in enumerate(columns):
-            sheet.write(header_row, col, name, header if col < 2 else header_num)
+        for col, column in enumerate(columns):
+            sheet.write(header_row, col, column, styles["header"] if col < 2 else styles["header_num"])
         sheet.freeze_panes(header_row + 1, 1)
         sheet.set_column(0, 0, 40)
-        sheet.set_column(1, 1, 10)
+        sheet.set_column(1, 1, second_width)
         sheet.set_column(2, len(columns) - 1, 14)
+        return sheet, columns
+
+    def _xlsx_currency_sheet(self, workbook, styles, labels):
+        """The same aged balance in each invoice's currency: a block of customers per currency,
+        each closed by its total (formulas, with their values cached for every spreadsheet)."""
+        header_row = 3
+        sheet, columns = self._xlsx_sheet(
+            workbook, self.env._("By Currency"), styles, labels, header_row, self.env._("Currency"), 10
+        )
         row = header_row
         for currency, rows in self._currency_rows().items():
             places = currency.decimal_places
@@ -403,12 +403,7 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
             row += 1
             sheet.write(row, 0, self.env._("Total %(currency)s", currency=currency.name), total_label)
             sheet.write(row, 1, currency.name, total_label)
-            for col in range(2, len(columns)):
-                value = (
-                    sum(r[1][BUCKETS[col - 2][0]] for r in rows)
-                    if col < len(columns) - 1
-                    else sum(r[2] for r in rows)
-                )
+            for col, value in enumerate(_column_totals(rows), start=2):
                 letter = xl_col_to_name(col)
                 sheet.write_formula(
                     row, col, f"=SUM({letter}{first + 1}:{letter}{row})", total, currency.round(value)
@@ -418,3 +413,10 @@ class DebtCollectionAgedBalanceWizard(models.TransientModel):
     def action_open_move_lines(self):
         """All the journal items of this aged balance."""
         return self.line_ids.action_open_move_lines()
+
+
+def _column_totals(rows):
+    """The totals of ``rows`` ``(partner, buckets, total)``: each bucket's, in order, then the total's."""
+    return [sum(buckets[key] for _p, buckets, _t in rows) for key, _label, _last in BUCKETS] + [
+        sum(line_total for _p, _b, line_total in rows)
+    ]
