@@ -97,14 +97,14 @@ class DebtCollectionEvent(models.Model):
     _order = "date desc, id desc"
     _rec_name = "reference"
 
-    reference = fields.Char(compute="_compute_reference", store=True)
+    reference = fields.Char(compute="_compute_reference", store=True, precompute=True)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True, readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
     step_id = fields.Many2one("debt.collection.step", readonly=True, ondelete="restrict")
-    scenario_id = fields.Many2one(related="step_id.scenario_id", store=True)
+    scenario_id = fields.Many2one(related="step_id.scenario_id", store=True, precompute=True)
     level = fields.Integer(readonly=True)
     kind = fields.Selection(
         [

@@ -38,6 +38,7 @@ class DebtCollectionEvent(models.Model):
     to_check = fields.Boolean(
         compute="_compute_to_check",
         store=True,
+        precompute=True,
         index=True,
         help="Did not reach the customer: failed, bounced, returned, or cancelled when printing.",
     )

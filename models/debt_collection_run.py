@@ -70,6 +70,7 @@ class DebtCollectionRun(models.AbstractModel):
         self.env["debt.collection.promise"]._debt_break_overdue(company, today)
         self._close_finished_tasks(company)
         skip = set(skip_partner_ids)
+        settings = self._run_settings(company)
         after = 0
         while True:
             partner_ids = self._candidate_partners(company, today, after, batch_size)
@@ -78,7 +79,7 @@ class DebtCollectionRun(models.AbstractModel):
                 return True
             try:
                 with self.env.cr.savepoint():
-                    self._run_batch(company, [p for p in partner_ids if p not in skip], today, log)
+                    self._run_batch(company, [p for p in partner_ids if p not in skip], today, log, settings)
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise
             except Exception as error:  # the run stops for this company, visibly
@@ -89,9 +90,9 @@ class DebtCollectionRun(models.AbstractModel):
             if on_batch_done and on_batch_done(len(partner_ids)) <= 0:
                 return False
 
-    def _run_batch(self, company, partner_ids, today, log):
+    def _run_batch(self, company, partner_ids, today, log, settings):
         """Lock, review and act on one batch of customers; record the dunning state."""
-        reviews = self._review(company, partner_ids, today, lock=True)
+        reviews = self._review(company, partner_ids, today, lock=True, settings=settings)
         events, failed = self._act(company, [r.communication for r in reviews if r.communication], today, log)
         self._record_dunning_state(reviews, events, failed, today)
         log._count(len(reviews), len(events.filtered(lambda e: e.state != "error")), len(failed))
@@ -101,8 +102,10 @@ class DebtCollectionRun(models.AbstractModel):
         """What a run would do now, without doing it: the reviews with a communication, no lock."""
         today = today or fields.Date.context_today(self)
         reviews, after = [], 0
+        settings = self._run_settings(company)
         while partner_ids := self._candidate_partners(company, today, after, BATCH_SIZE):
-            reviews += [r for r in self._review(company, partner_ids, today, lock=False) if r.communication]
+            batch = self._review(company, partner_ids, today, lock=False, settings=settings)
+            reviews += [r for r in batch if r.communication]
             after = partner_ids[-1]
         return reviews
 
@@ -116,20 +119,24 @@ class DebtCollectionRun(models.AbstractModel):
         """
         today = today or fields.Date.context_today(self)
         partner_ids = sorted(set(partner_ids))
+        settings = self._run_settings(company) if partner_ids else None
         for start in range(0, len(partner_ids), BATCH_SIZE):
             batch = partner_ids[start : start + BATCH_SIZE]
-            reviews = self._review(company, batch, today, lock=False, acting=False)
+            reviews = self._review(company, batch, today, lock=False, acting=False, settings=settings)
             self._record_dunning_state(reviews, self.env["debt.collection.event"], (), today)
 
     # ------------------------------------------------------------------ decision
 
-    def _review(self, company, partner_ids, today, lock, acting=True):
-        """Read these customers (locking them with ``lock``) and decide for each of them."""
+    def _review(self, company, partner_ids, today, lock, acting=True, settings=None):
+        """Read these customers (locking them with ``lock``) and decide for each of them.
+
+        ``settings``: the run's ``_run_settings``, read once for all its batches.
+        """
         if lock:
             partner_ids = self._lock_partners(partner_ids)
         if not partner_ids:
             return []
-        customers = self._read_customers(company, partner_ids, today, lock)
+        customers = self._read_customers(company, partner_ids, today, lock, settings)
         return [review(customer, steps, today, acting=acting) for customer, steps in customers.values()]
 
     # ------------------------------------------------------------------ action

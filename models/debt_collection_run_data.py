@@ -3,6 +3,8 @@
 import logging
 from collections import defaultdict
 from dataclasses import replace
+from datetime import date
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -40,6 +42,27 @@ from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES, UNDELIV
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "account_debt_collection.group_debt_collection_manager"
+
+
+class RunSettings(NamedTuple):
+    """What a company's run reads once: ``(default scenario, {payer class: scenario})`` and the
+    assignee of customers without a credit controller."""
+
+    scenarios: tuple
+    fallback_controller_id: int | None
+
+
+class History(NamedTuple):
+    """A customer's past communications, as the next decision needs them."""
+
+    last_date: date | None
+    last_overdue_date: date | None
+    pending_approval: bool
+    #: ``(channel, address)`` when the last communication did not reach the customer
+    undelivered: tuple | None
+
+
+NO_HISTORY = History(None, None, False, None)
 
 
 class DebtCollectionRun(models.AbstractModel):
@@ -101,13 +124,22 @@ class DebtCollectionRun(models.AbstractModel):
 
     # ------------------------------------------------------------------ reading customers
 
-    def _read_customers(self, company, partner_ids, today, lock):
+    def _run_settings(self, company):
+        """What a company's run reads once, not per batch: its scenarios and the fallback assignee."""
+        return RunSettings(
+            scenarios=self.env["debt.collection.scenario"]._company_scenarios(company),
+            fallback_controller_id=company.debt_controller_id.id or self._first_manager(company),
+        )
+
+    def _read_customers(self, company, partner_ids, today, lock, settings=None):
         """``{partner_id: (rules.escalation.Customer, ordered rule steps)}`` for these customers.
 
-        Eight queries for the batch: open instalments (locking their invoices with ``lock``),
-        steps taken in the current cycles, the customers' last communications, credits,
-        partner fields, the email and the phone blacklists.
+        Six queries for the batch: open instalments with the steps their invoices took
+        (locking the invoices with ``lock``), the customers' fields, their communication
+        history, credits, the email and the phone blacklists (Odoo's ``is_blacklisted`` and
+        ``phone_sanitized_blacklisted``). ``settings``: the run's ``_run_settings``.
         """
+        settings = settings or self._run_settings(company)
         rows = self._read_open_instalments(company, partner_ids, lock)
         partners = self.env["res.partner"].with_company(company).browse(partner_ids)
         partners.fetch(
@@ -118,17 +150,18 @@ class DebtCollectionRun(models.AbstractModel):
                 "phone_sanitized",
                 "debt_excluded",
                 "debt_controller_id",
+                "debt_scenario_id",
+                "debt_payer_class",
             ]
         )
-        scenarios = self.env["res.partner"]._debt_scenarios_for(company, partners)
+        # computed, not stored, on Odoo's blacklists: read as they are now, not as cached earlier
+        partners.invalidate_recordset(["is_blacklisted", "phone_sanitized_blacklisted"])
+        scenarios = self.env["res.partner"]._debt_scenarios_for(company, partners, settings.scenarios)
         steps_of = {scenario: scenario._rule_steps() for scenario in set(scenarios.values()) if scenario}
-        taken = self._taken_steps([row["move_id"] for row in rows])
         history = self._communication_history(company, partner_ids)
         credits = self._unreconciled_credits(company, partner_ids)
-        undelivered = self._undelivered_communications(company, partner_ids)
-        emails = self._email_status(partners, undelivered)
-        texts = self._sms_status(company, partners, undelivered)
-        fallback_controller = company.debt_controller_id.id or self._first_manager(company)
+        emails = self._email_status(partners, history)
+        texts = self._sms_status(company, partners, history)
         invoices = defaultdict(dict)
         for row in rows:
             partner_id = row["partner_id"]
@@ -140,14 +173,14 @@ class DebtCollectionRun(models.AbstractModel):
                     "id": row["move_id"],
                     "instalments": [],
                     "rank": rank_of(steps, row["last_offset"]),
-                    "taken": frozenset(taken.get(row["move_id"], ())),
+                    "taken": frozenset(row["taken_step_ids"]),
                     "salesperson_id": row["salesperson_id"],
                     **self._hold(row, scenario),
                 }
             move["instalments"].append(Instalment(row["line_id"], row["due_date"], float(row["residual"])))
         customers = {}
         for partner in partners:
-            last_date, last_overdue_date, pending = history.get(partner.id, (None, None, False))
+            past = history.get(partner.id, NO_HISTORY)
             customers[partner.id] = (
                 Customer(
                     id=partner.id,
@@ -156,13 +189,13 @@ class DebtCollectionRun(models.AbstractModel):
                         for move in invoices[partner.id].values()
                     ),
                     credit=credits.get(partner.id, 0.0),
-                    last_date=last_date,
-                    last_overdue_date=last_overdue_date,
+                    last_date=past.last_date,
+                    last_overdue_date=past.last_overdue_date,
                     email=emails[partner.id],
                     sms=texts[partner.id],
                     excluded=partner.debt_excluded,
-                    pending_approval=pending,
-                    controller_id=partner.debt_controller_id.id or fallback_controller,
+                    pending_approval=past.pending_approval,
+                    controller_id=partner.debt_controller_id.id or settings.fallback_controller_id,
                 ),
                 steps_of.get(scenarios.get(partner.id), []),
             )
@@ -185,7 +218,8 @@ class DebtCollectionRun(models.AbstractModel):
         return {}
 
     def _read_open_instalments(self, company, partner_ids, lock):
-        """The open receivable lines of the customers' open invoices, with their invoice's state."""
+        """The open receivable lines of the customers' open invoices, with their invoice's state
+        and the steps it took in its current dunning cycle (``taken_step_ids``)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -198,7 +232,10 @@ class DebtCollectionRun(models.AbstractModel):
                           m.debt_promise_date AS promise_date,
                           COALESCE(stage.freezes_dunning, FALSE) AS case_frozen,
                           COALESCE(l.no_followup, FALSE) AS no_followup,
-                          COALESCE(m.debt_is_penalty_invoice, FALSE) AS penalty_invoice
+                          COALESCE(m.debt_is_penalty_invoice, FALSE) AS penalty_invoice,
+                          ARRAY(SELECT DISTINCT taken.step_id FROM debt_collection_event_line taken
+                                 WHERE taken.move_id = m.id AND taken.advanced
+                                   AND taken.cycle = COALESCE(m.debt_cycle, 0)) AS taken_step_ids
                      FROM account_move m
                      JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'payment_term'
                 LEFT JOIN debt_collection_step step ON step.id = m.debt_step_id
@@ -218,24 +255,9 @@ class DebtCollectionRun(models.AbstractModel):
         )
         return self.env.cr.dictfetchall()
 
-    def _taken_steps(self, move_ids):
-        """``{move_id: {step_id}}``: the steps each invoice took in its current dunning cycle."""
-        if not move_ids:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                """SELECT line.move_id, ARRAY_AGG(DISTINCT line.step_id)
-                     FROM debt_collection_event_line line
-                     JOIN account_move m ON m.id = line.move_id AND line.cycle = COALESCE(m.debt_cycle, 0)
-                    WHERE line.move_id = ANY(%s) AND line.advanced
-                 GROUP BY line.move_id""",
-                list(set(move_ids)),
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
     def _communication_history(self, company, partner_ids):
-        """``{partner_id: (last communication day, last reminder day, step awaiting approval)}``.
+        """``{partner_id: History}``: each customer's last communication and last reminder days,
+        whether a step awaits approval, and how its last communication was delivered.
 
         A communication that failed or was cancelled does not count; the gap counts from the
         day it went out (printed, for a letter), else the day it was approved, else decided.
@@ -247,7 +269,10 @@ class DebtCollectionRun(models.AbstractModel):
                               FILTER (WHERE state NOT IN %(not_sent)s),
                           MAX(COALESCE(sent_date, approved_date, date))
                               FILTER (WHERE kind = 'overdue' AND state NOT IN %(not_sent)s),
-                          BOOL_OR(state = 'to_approve')
+                          BOOL_OR(state = 'to_approve'),
+                          (ARRAY_AGG(channel ORDER BY id DESC) FILTER (WHERE %(kept)s))[1],
+                          (ARRAY_AGG(delivery ORDER BY id DESC) FILTER (WHERE %(kept)s))[1],
+                          (ARRAY_AGG(delivery_address ORDER BY id DESC) FILTER (WHERE %(kept)s))[1]
                      FROM debt_collection_event
                     WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
                       AND kind IN %(kinds)s
@@ -256,11 +281,16 @@ class DebtCollectionRun(models.AbstractModel):
                 partners=partner_ids,
                 kinds=COMMUNICATION_KINDS,
                 not_sent=NOT_SENT_STATES,
+                kept=SQL("state != 'cancelled'"),
             )
         )
         return {
-            partner_id: (last, last_overdue, pending)
-            for partner_id, last, last_overdue, pending in self.env.cr.fetchall()
+            partner_id: History(
+                last_date, last_overdue_date, pending, (channel, address) if delivery in UNDELIVERED else None
+            )
+            for partner_id, last_date, last_overdue_date, pending, channel, delivery, address in (
+                self.env.cr.fetchall()
+            )
         }
 
     def _unreconciled_credits(self, company, partner_ids):
@@ -283,45 +313,19 @@ class DebtCollectionRun(models.AbstractModel):
         )
         return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
 
-    def _undelivered_communications(self, company, partner_ids):
-        """``{partner_id: (channel, address)}`` of the customers whose last communication was an
-        email or an SMS that did not reach them: the step is tried again another way (not the
-        next ones)."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT partner_id, channel, delivery_address FROM (
-                       SELECT DISTINCT ON (partner_id) partner_id, channel, delivery, delivery_address
-                         FROM debt_collection_event
-                        WHERE company_id = %s AND partner_id = ANY(%s) AND kind IN %s AND state != 'cancelled'
-                     ORDER BY partner_id, id DESC) last
-                    WHERE delivery IN %s""",
-                company.id,
-                partner_ids,
-                COMMUNICATION_KINDS,
-                UNDELIVERED,
-            )
-        )
-        return {partner_id: (channel, address) for partner_id, channel, address in self.env.cr.fetchall()}
-
-    def _email_status(self, partners, undelivered):
+    def _email_status(self, partners, history):
         """``{partner_id: EMAIL_* code}``: whether an email to the customer can be used.
 
         An address is missing, blacklisted (the customer unsubscribed), its last mail bounced
         (the counter resets when the customer writes again), or the last collection email to
-        that same address failed (``undelivered``: a corrected address is tried again).
+        that same address failed (``history``: a corrected address is tried again).
         """
-        blacklisted = set(
-            self.env["mail.blacklist"]
-            .sudo()
-            .search([("email", "in", [p.email_normalized for p in partners if p.email_normalized])])
-            .mapped("email")
-        )
         status = {}
         for partner in partners:
-            channel, address = undelivered.get(partner.id, (None, None))
+            channel, address = history.get(partner.id, NO_HISTORY).undelivered or (None, None)
             if not partner.email:
                 status[partner.id] = EMAIL_MISSING
-            elif partner.email_normalized in blacklisted:
+            elif partner.is_blacklisted:
                 status[partner.id] = EMAIL_BLACKLISTED
             elif partner.message_bounce:
                 status[partner.id] = EMAIL_BOUNCED
@@ -331,7 +335,7 @@ class DebtCollectionRun(models.AbstractModel):
                 status[partner.id] = EMAIL_OK
         return status
 
-    def _sms_status(self, company, partners, undelivered):
+    def _sms_status(self, company, partners, history):
         """``{partner_id: SMS_* code}``: whether an SMS to the customer can be used.
 
         Its number, as Odoo's phone validation formats it (``phone_sanitized``), must be a
@@ -340,16 +344,12 @@ class DebtCollectionRun(models.AbstractModel):
         """
         if not company.debt_sms_enabled:
             return dict.fromkeys(partners.ids, SMS_DISABLED)
-        numbers = [p.phone_sanitized for p in partners if p.phone_sanitized]
-        blacklisted = set(
-            self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]).mapped("number")
-        )
         status = {}
         for partner in partners:
-            channel, address = undelivered.get(partner.id, (None, None))
+            channel, address = history.get(partner.id, NO_HISTORY).undelivered or (None, None)
             if not is_mobile(partner.phone_sanitized):
                 status[partner.id] = SMS_NO_MOBILE
-            elif partner.phone_sanitized in blacklisted:
+            elif partner.phone_sanitized_blacklisted:
                 status[partner.id] = SMS_BLACKLISTED
             elif channel == "sms" and address == partner.phone_sanitized:
                 status[partner.id] = SMS_FAILED
@@ -408,6 +408,7 @@ class DebtCollectionRun(models.AbstractModel):
             "channel": comm.channel,
             "letter_type": comm.letter_type,
             "state": comm.state,
+            "sent_date": today if comm.state == STATE_DONE else False,
             "email_issue": comm.fallback,
             "sms_issue": comm.sms_fallback,
             "note": self._fallback_note(notes_env, comm),
@@ -755,7 +756,8 @@ class DebtCollectionRun(models.AbstractModel):
         """Carry out each event by its channel: ``_dispatch_<channel>(events)``.
 
         The caller isolates failures (a savepoint per batch, then per customer). Events that
-        went out are ``done`` on ``today`` (letters wait in the "To print" list).
+        went out are ``done`` on ``today`` (letters wait in the "To print" list); the run's
+        events are created so, approved ones become so here.
         """
         for channel, channel_events in events.grouped("channel").items():
             getattr(self, f"_dispatch_{channel}")(channel_events)
@@ -763,4 +765,4 @@ class DebtCollectionRun(models.AbstractModel):
             for channel, channel_events in events.grouped("channel").items():
                 step_state = "to_print" if channel in ("letter", "registered_letter") else STATE_DONE
                 channel_events.sudo().write({"state": step_state})
-        events.filtered(lambda e: e.state == STATE_DONE).sudo().write({"sent_date": today})
+            events.filtered(lambda e: e.state == STATE_DONE).sudo().write({"sent_date": today})

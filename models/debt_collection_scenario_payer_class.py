@@ -23,10 +23,17 @@ class DebtCollectionScenario(models.Model):
     )
 
     @api.model
-    def _by_payer_class(self, companies):
-        """``{(company_id, payer_class): scenario}``, in one query."""
-        scenarios = self.search([("payer_class", "!=", False), ("company_id", "in", companies.ids)])
-        return {(scenario.company_id.id, scenario.payer_class): scenario for scenario in scenarios}
+    def _company_scenarios(self, company):
+        """``(default scenario, {payer class: scenario})`` of ``company``, in one query."""
+        default, by_class = self.browse(), {}
+        for scenario in self.search(
+            [("company_id", "=", company.id), "|", ("is_default", "=", True), ("payer_class", "!=", False)]
+        ):
+            if scenario.is_default:
+                default = scenario
+            if scenario.payer_class:
+                by_class[scenario.payer_class] = scenario
+        return default, by_class
 
     def write(self, vals):
         result = super().write(vals)

@@ -209,15 +209,21 @@ class ResPartner(models.Model):
         return result
 
     @api.model
-    def _debt_scenarios_for(self, company, partners):
-        """``{partner_id: scenario}``: each customer's own scenario in ``company``, else the default.
+    def _debt_scenarios_for(self, company, partners, scenarios=None):
+        """``{partner_id: scenario}``: each customer's own scenario in ``company``, else the one
+        of its payer class, else the company's default.
 
-        One read of the company-dependent field, one search of the default.
+        ``scenarios``: the company's ``_company_scenarios``, when the caller read them already
+        (the run reads them once, not per batch); else one query, and one read of the
+        company-dependent fields.
         """
-        default = self.env["debt.collection.scenario"]._default_for_companies(company).get(company.id)
+        default, by_class = scenarios or self.env["debt.collection.scenario"]._company_scenarios(company)
         partners = partners.with_company(company)
-        partners.fetch(["debt_scenario_id"])
-        return {partner.id: partner.debt_scenario_id or default for partner in partners}
+        partners.fetch(["debt_scenario_id", "debt_payer_class"])
+        return {
+            partner.id: partner.debt_scenario_id or by_class.get(partner.debt_payer_class) or default
+            for partner in partners
+        }
 
     def action_debt_open_followup(self):
         """The customer's follow-up screen in the current company."""

@@ -417,21 +417,6 @@ class ResPartner(models.Model):
         written = self._debt_refresh_payer_profiles()
         self.env["ir.cron"]._commit_progress(written, remaining=0)
 
-    # ------------------------------------------------------------------ scenario by class
-
-    @api.model
-    def _debt_scenarios_for(self, company, partners):
-        """A customer without a scenario of its own takes the one of its payer class, if any."""
-        result = super()._debt_scenarios_for(company, partners)
-        by_class = self.env["debt.collection.scenario"]._by_payer_class(company)
-        if not by_class:
-            return result
-        for partner in partners.with_company(company):
-            scenario = by_class.get((company.id, partner.debt_payer_class))
-            if scenario and not partner.debt_scenario_id:
-                result[partner.id] = scenario
-        return result
-
     # ------------------------------------------------------------------ traceability
 
     def action_debt_open_paid_invoices(self):

@@ -278,9 +278,14 @@ class TestCommittedRuns(BaseCase):
                 {"debt_next_date": day(1), "debt_step_id": False, "debt_level": 0}
             )
         run_class = self.registry["debt.collection.run"]
+        read_instalments = run_class._read_open_instalments
+
+        def instalments_without_steps_taken(run, *args):
+            return [{**row, "taken_step_ids": []} for row in read_instalments(run, *args)]
+
         with (
             patch.object(run_class, "_communication_history", lambda run, company, partner_ids: {}),
-            patch.object(run_class, "_taken_steps", lambda run, move_ids: {}),
+            patch.object(run_class, "_read_open_instalments", instalments_without_steps_taken),
             mute_logger("odoo.sql_db"),
             self.registry.cursor() as cr,
         ):

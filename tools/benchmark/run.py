@@ -132,8 +132,9 @@ def decide_all(env, company, today):
     """The decision phase of a run: every candidate batch selected, read, locked and decided."""
     run = env["debt.collection.run"].with_company(company)
     after, batches, decisions, customers = 0, 0, 0, 0
+    settings = run._run_settings(company)
     while partner_ids := run._candidate_partners(company, today, after, run_batch_size()):
-        reviews = run._review(company, partner_ids, today, lock=True)
+        reviews = run._review(company, partner_ids, today, lock=True, settings=settings)
         decisions += sum(1 for review in reviews if review.communication)
         customers += len(partner_ids)
         batches += 1
