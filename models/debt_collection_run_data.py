@@ -161,7 +161,9 @@ class DebtCollectionRun(models.AbstractModel):
         history = self._communication_history(company, partner_ids)
         credits = self._unreconciled_credits(company, partner_ids)
         emails = self._email_status(partners, history)
-        texts = self._sms_status(company, partners, history)
+        texting = {scenario for scenario, steps in steps_of.items() if any(s.channel == "sms" for s in steps)}
+        texted = partners.filtered(lambda partner: scenarios.get(partner.id) in texting)
+        texts = self._sms_status(company, texted, history)
         invoices = defaultdict(dict)
         for row in rows:
             partner_id = row["partner_id"]
@@ -192,7 +194,7 @@ class DebtCollectionRun(models.AbstractModel):
                     last_date=past.last_date,
                     last_overdue_date=past.last_overdue_date,
                     email=emails[partner.id],
-                    sms=texts[partner.id],
+                    sms=texts.get(partner.id, SMS_DISABLED),
                     excluded=partner.debt_excluded,
                     pending_approval=past.pending_approval,
                     controller_id=partner.debt_controller_id.id or settings.fallback_controller_id,
@@ -340,7 +342,8 @@ class DebtCollectionRun(models.AbstractModel):
 
         Its number, as Odoo's phone validation formats it (``phone_sanitized``), must be a
         mobile, not in the phone blacklist, and not the number the last collection SMS failed
-        to reach; the company must have collection SMS turned on.
+        to reach; the company must have collection SMS turned on. Only the customers whose
+        scenario texts them are asked (parsing a number costs): the others get ``SMS_DISABLED``.
         """
         if not company.debt_sms_enabled:
             return dict.fromkeys(partners.ids, SMS_DISABLED)
