@@ -60,7 +60,9 @@ class DebtCollectionRun(models.AbstractModel):
         """Run the escalation of ``company``; return False when stopped for lack of time.
 
         ``on_batch_done(n)`` is called after each batch of ``n`` customers (the cron commits
-        there); a batch interrupted by a crash is rolled back and decided again next run.
+        there); a batch interrupted by a crash is rolled back and decided again next run. With
+        several workers, a batch whose invoices another worker changed since this transaction
+        began (a serialization failure) is rolled back, committed past and read again.
         ``skip_partner_ids``: customers left out of this run (unticked in Run Dunning Now).
         A failure outside any one customer (reading a batch) ends the company's run, marked
         failed, and the Collection Managers are told; the other companies' runs go on.
@@ -80,6 +82,15 @@ class DebtCollectionRun(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     self._run_batch(company, [p for p in partner_ids if p not in skip], today, log, settings)
+            except pg_errors.SerializationFailure:
+                if not on_batch_done:
+                    raise
+                # another worker dunned some of these customers after this transaction began:
+                # once committed, the next transaction sees it, and reads the batch again
+                _logger.info("Debt collection: a batch of %s was taken by another worker", company.name)
+                if on_batch_done(0) <= 0:
+                    return False
+                continue
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise
             except Exception as error:  # the run stops for this company, visibly

@@ -112,13 +112,16 @@ class DebtCollectionRun(models.AbstractModel):
         A row lock per customer (``FOR NO KEY UPDATE SKIP LOCKED``): a customer's invoices
         are decided together by one run, never split between two letters. Row locks live in
         the rows, not in PostgreSQL's lock table: a run over 20,000 customers in one
-        transaction holds them all (advisory locks would exhaust the table).
+        transaction holds them all (advisory locks would exhaust the table). A customer another
+        worker changed since this transaction began fails to serialize: ``_escalate`` reads the
+        batch again in a new transaction, the failure is not logged as an error.
         """
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
                 partner_ids,
-            )
+            ),
+            log_exceptions=False,
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -253,7 +256,8 @@ class DebtCollectionRun(models.AbstractModel):
                 partner_ids,
                 self.env["account.move"]._debt_open_invoice_sql("m"),
                 SQL("FOR UPDATE OF m SKIP LOCKED") if lock else SQL(""),
-            )
+            ),
+            log_exceptions=not lock,  # as the customers' lock (``_lock_partners``)
         )
         return self.env.cr.dictfetchall()
 

@@ -155,9 +155,9 @@ class TestCommittedRuns(BaseCase):
         def worker():
             with self.registry.cursor() as cr:
 
-                def commit_like_the_cron(done):
+                def commit_like_the_cron(_done):
                     cr.commit()  # pylint: disable=invalid-commit  # what ir.cron._commit_progress does
-                    return done
+                    return float("inf")  # its remaining time, outside a scheduled action
 
                 start.wait(timeout=30)
                 self.escalate(cr, batch_size=2, on_batch_done=commit_like_the_cron)
@@ -166,6 +166,30 @@ class TestCommittedRuns(BaseCase):
             for future in [pool.submit(worker) for _ in range(2)]:
                 future.result(timeout=120)
         self.assertEqual(self.communications(), alone, "the same communications, each once")
+        self.assertEqual(self.events_by_partner(), Counter(dict.fromkeys(self.partner_ids, 1)))
+
+    def test_a_worker_that_began_before_another_committed_reads_again_and_sends_nothing_twice(self):
+        """Worker B's transaction began (its snapshot) before worker A ran the day and committed:
+        B still sees the customers as due, locks them (A released them) and reading their
+        invoices, changed since its snapshot, fails to serialize. B rolls that batch back,
+        commits and reads again: nothing left to do. Each customer received one communication.
+        """
+        with self.registry.cursor() as late_cr:
+            self._env(late_cr)["res.partner"].browse(self.partner_ids).mapped("name")  # B's snapshot
+            with self.registry.cursor() as cr:
+                self.escalate(cr)  # A runs the whole day and commits
+            alone = self.communications()
+            commits = []
+
+            def commit_like_the_cron(done):
+                commits.append(done)
+                late_cr.commit()  # pylint: disable=invalid-commit  # what ir.cron._commit_progress does
+                return float("inf")
+
+            with mute_logger("odoo.sql_db"):
+                self.assertTrue(self.escalate(late_cr, on_batch_done=commit_like_the_cron))
+        self.assertEqual(commits[0], 0, "the failed batch was committed past, not counted")
+        self.assertEqual(self.communications(), alone, "B sent nothing more")
         self.assertEqual(self.events_by_partner(), Counter(dict.fromkeys(self.partner_ids, 1)))
 
     def test_two_runs_at_once_send_each_step_once(self):
