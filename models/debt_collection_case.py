@@ -255,7 +255,9 @@ class DebtCollectionCase(models.Model):
 
     @api.model
     def _debt_first_stage(self):
-        return self.env["debt.collection.case.stage"].search([], limit=1)
+        """Where a new case starts: the first stage of a kind a Collection User moves cases
+        between (Amicable, unless a manager reordered the stages), found by its kind."""
+        return self.env["debt.collection.case.stage"].search([("kind", "in", USER_KINDS)], limit=1)
 
     @api.model_create_multi
     def create(self, vals_list):
