@@ -105,20 +105,7 @@ class DebtCollectionCase(models.Model):
             if content is not None:
                 new_attachment_of.append((vals, len(attachments) - 1))
 
-        # invoices: their main attachment, or one rendering of all the others
-        moves = self.move_ids
-        to_render = moves.filtered(
-            lambda m: not (m.message_main_attachment_id.mimetype or "").endswith("pdf")
-            and (m.debt_case_id.id, "invoice", m.name) not in existing
-        )
-        rendered = self._debt_render_split("account.account_invoices", to_render)
-        for case in self:
-            for move in case.move_ids:
-                if move.id in rendered:
-                    content, ext = rendered[move.id]
-                    add(case, "invoice", move.name, move.name, content=content, extension=ext)
-                elif move.message_main_attachment_id:
-                    add(case, "invoice", move.name, move.name, attachment=move.message_main_attachment_id.id)
+        self._debt_collect_invoices(add, existing)
 
         # letters sent: the customer's letters and formal notices, one rendering for all
         letters = self.env["debt.collection.event"].search(
@@ -157,6 +144,28 @@ class DebtCollectionCase(models.Model):
         for vals, index in new_attachment_of:
             vals["attachment_id"] = created[index].id
         return Document.create(values)
+
+    def _debt_collect_invoices(self, add, existing):
+        """Each invoice's legal PDF; the invoices without one rendered in one report call.
+
+        The legal PDF is the one Odoo's Send & Print made and keeps (``invoice_pdf_report_id``,
+        which ``account.move._get_invoice_legal_documents("pdf")`` and the customer's portal
+        return): the invoice as the customer received it, which is what proves the debt, where a
+        new rendering would show today's template and payment state. An invoice never sent nor
+        printed through Send & Print has none (its main attachment, if any, is not one): only
+        then is it rendered.
+        """
+        to_render = self.move_ids.filtered(
+            lambda m: not m.invoice_pdf_report_id and (m.debt_case_id.id, "invoice", m.name) not in existing
+        )
+        rendered = self._debt_render_split("account.account_invoices", to_render)
+        for case in self:
+            for move in case.move_ids:
+                if move.id in rendered:
+                    content, ext = rendered[move.id]
+                    add(case, "invoice", move.name, move.name, content=content, extension=ext)
+                elif move.invoice_pdf_report_id:
+                    add(case, "invoice", move.name, move.name, attachment=move.invoice_pdf_report_id.id)
 
     def _debt_collect_sales(self, add):
         """Sale orders and delivery slips, when ``sale`` and ``stock`` are installed."""

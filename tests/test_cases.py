@@ -227,19 +227,33 @@ class TestCases(CasesCommon):
     def test_handoff_freezes_dunning_and_builds_the_pack(self):
         first = self.invoice(1000.0)
         second = self.invoice(234.56, due=day(-5))
-        # the second invoice's PDF exists already (as sent): the pack reuses it, and renders
-        # the first one (several at once need wkhtmltopdf's patched Qt, absent here)
+        # the second invoice has its legal PDF (Send & Print keeps it as the invoice's
+        # invoice_pdf_report_file): the pack holds that very file; the first one has none (its
+        # main attachment, a scan, is no legal PDF) and is rendered (several at once need
+        # wkhtmltopdf's patched Qt, absent here)
         pdf, _kind = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf("account.account_invoices", second.ids)
         )
-        second.message_main_attachment_id = self.env["ir.attachment"].create(
+        Attachment = self.env["ir.attachment"].sudo()
+        Attachment.create(
             {
                 "name": "sent.pdf",
                 "raw": pdf,
                 "res_model": "account.move",
                 "res_id": second.id,
+                "res_field": "invoice_pdf_report_file",
+                "mimetype": "application/pdf",
+            }
+        )
+        second.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        first.message_main_attachment_id = Attachment.create(
+            {
+                "name": "scan.pdf",
+                "raw": b"%PDF-1.4 scan",
+                "res_model": "account.move",
+                "res_id": first.id,
                 "mimetype": "application/pdf",
             }
         )
@@ -284,7 +298,8 @@ class TestCases(CasesCommon):
         self.assertIn("1,234.56", summary)
         invoice_text = pdf_text(pack.read(f"invoices/{first.name.replace('/', '_')}.pdf"))
         self.assertIn(first.name, invoice_text)
-        self.assertIn(second.name, pdf_text(pack.read("invoices/sent.pdf")))
+        self.assertEqual(pack.read("invoices/sent.pdf"), pdf, "the legal PDF, as it was sent")
+        self.assertNotIn("invoices/scan.pdf", names)
 
         mail = self.env["mail.mail"].search([("model", "=", case._name), ("res_id", "=", case.id)])
         self.assertEqual(len(mail), 1)
