@@ -1,13 +1,15 @@
 """A case's payment plan, and the daily follow-up of cases: plans, missed instalments, paid cases."""
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, split_every
 
 from ..rules import cases as rules
 from .account_move import OPEN_PAYMENT_STATES
 from .debt_collection_access import SYSTEM, USER, require_group
 
 PLAN_STATES = [("running", "Running"), ("missed", "Instalment Missed"), ("done", "Completed")]
+#: Cases the daily follow-up handles between two commits.
+FOLLOW_BATCH_SIZE = 500
 
 
 class DebtCollectionCase(models.Model):
@@ -40,10 +42,26 @@ class DebtCollectionCase(models.Model):
 
     @api.model
     def _cron_follow_cases(self):
-        """Daily: match payments to payment plans, flag missed instalments, close paid cases."""
+        """Daily: match payments to payment plans, flag missed instalments, close paid cases.
+
+        Batch by batch, each committed with Odoo 19's cron progress (``ir.cron._commit_progress``),
+        so that a failure loses the batch in progress only: the running plans first, then the open
+        cases. Out of time, it stops and Odoo calls it again at once: a plan refreshed again comes
+        to the same states (a missed instalment is flagged once), a recovered case is no longer open.
+        """
+        cron = self.env["ir.cron"]
         today = fields.Date.context_today(self)
-        self.search([("plan_state", "=", "running")])._debt_refresh_plans(today)
-        self.search([("is_closed", "=", False)])._debt_close_recovered()
+        plans = self.search([("plan_state", "=", "running")])
+        open_cases = self.search([("is_closed", "=", False)])
+        cron._commit_progress(remaining=len(plans) + len(open_cases))
+        for cases, follow in (
+            (plans, lambda batch: batch._debt_refresh_plans(today)),
+            (open_cases, lambda batch: batch._debt_close_recovered()),
+        ):
+            for batch in split_every(FOLLOW_BATCH_SIZE, cases.ids, self.browse):
+                follow(batch)
+                if not cron._commit_progress(len(batch)):
+                    return
 
     def _debt_residuals(self):
         """``{case id: amount still due on its invoices}``, in one grouped read."""
