@@ -261,18 +261,14 @@ class DebtCollectionCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Number the cases and put them in the first stage, looking both up once for the batch."""
+        """Number the cases from their sequence (in the current company, else the shared one) and put
+        them in the first stage, looked up once for the batch."""
         self._debt_check_no_open_case(vals_list)
         new = self.env._("New")
-        to_number = [vals for vals in vals_list if vals.get("name", new) == new]
-        if to_number:
-            sequence = self.env["ir.sequence"].sudo().search(
-                [("code", "=", "debt.collection.case"), ("company_id", "in", [self.env.company.id, False])],
-                order="company_id",
-                limit=1,
-            )
-            for vals in to_number:
-                vals["name"] = sequence._next() if sequence else new
+        Sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("name", new) == new:
+                vals["name"] = Sequence.next_by_code("debt.collection.case") or new
         if any("stage_id" not in vals for vals in vals_list):
             first_stage = self._debt_first_stage()
             for vals in vals_list:
@@ -371,16 +367,7 @@ class DebtCollectionCase(models.Model):
         return cases._action_view()
 
     def _action_view(self):
-        action = {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "name": self.env._("Collection Cases"),
-            "context": {"create": False},
-        }
-        if len(self) == 1:
-            return {**action, "view_mode": "form", "views": [(False, "form")], "res_id": self.id}
-        return {**action, "view_mode": "list,form", "views": [(False, "list"), (False, "form")],
-                "domain": [("id", "in", self.ids)]}
+        return self._get_records_action(name=self.env._("Collection Cases"), context={"create": False})
 
     def action_view_invoices(self):
         self.check_access("read")

@@ -132,22 +132,14 @@ class DebtCollectionCase(models.Model):
         formal_notice = self.env["debt.collection.case.stage"]._debt_of_kind("formal_notice")
         for previous, group in cases.grouped("plan_previous_stage_id").items():
             group.sudo().write({"plan_state": "missed", "stage_id": (previous or formal_notice).id})
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": case.id,
-                    "activity_type_id": todo.id,
-                    "user_id": (case.user_id or self.env.user).id,
-                    "date_deadline": today,
-                    "summary": summaries[case.id],
-                    "note": notes[case.id],
-                }
-                for case in cases
-            ]
-        )
+        for case in cases:
+            case.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=summaries[case.id],
+                note=notes[case.id],
+                user_id=(case.user_id or self.env.user).id,
+            )
 
     def _debt_close_recovered(self):
         """Cases whose invoices are all paid move to Recovered (one grouped read)."""
