@@ -85,7 +85,8 @@ class DebtCollectionCase(models.Model):
     # hand-off and outcome
     # written by the hand-off and outcome wizards (Collection Managers), never by hand
     agency_id = fields.Many2one(
-        "res.partner", string="Agency or Factor", readonly=True, tracking=True, debt_write=SYSTEM
+        "res.partner", string="Agency or Factor", readonly=True, tracking=True, check_company=True,
+        debt_write=SYSTEM,
     )
     handoff_kind = fields.Selection(
         [("agency", "Collection Agency"), ("factor", "Factor"), ("insurer", "Credit Insurer")],
@@ -101,7 +102,8 @@ class DebtCollectionCase(models.Model):
     amount_fees = fields.Monetary(string="Fees", readonly=True, copy=False, debt_write=SYSTEM)
     amount_written_off = fields.Monetary(readonly=True, copy=False, debt_write=SYSTEM)
     writeoff_move_id = fields.Many2one(
-        "account.move", string="Write-off Credit Note", readonly=True, copy=False, debt_write=SYSTEM
+        "account.move", string="Write-off Credit Note", readonly=True, copy=False, check_company=True,
+        debt_write=SYSTEM,
     )
 
     # court
