@@ -5,6 +5,9 @@ from . import debt_collection_scenario
 from . import debt_collection_step
 from . import debt_collection_case_stage
 from . import debt_collection_case
+from . import debt_collection_case_evidence
+from . import debt_collection_case_pack
+from . import debt_collection_case_plan
 from . import debt_collection_case_document
 from . import debt_collection_case_instalment
 from . import res_partner_agency

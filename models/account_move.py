@@ -1,4 +1,4 @@
-"""A customer invoice's dunning state, and what an open invoice is for the collection."""
+"""A customer invoice's dunning state, and what an open invoice and an open item are for the collection."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -16,6 +16,14 @@ from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 #: The payment states of an invoice the customer settled, or that a credit note cancelled.
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+#: The open items of a customer's account (journal items): what it still owes or has in its
+#: favour, invoices' instalments, credit notes and payments not allocated yet.
+OPEN_ITEMS_DOMAIN = (
+    ("account_type", "=", "asset_receivable"),
+    ("parent_state", "=", "posted"),
+    ("reconciled", "=", False),
+    ("amount_residual", "!=", 0),
+)
 
 
 class AccountMove(models.Model):

@@ -1,27 +1,22 @@
-"""A collection case (dossier): its stage, figures, evidence pack and payment-plan follow-up."""
+"""A collection case (dossier): the model, its figures, its stage moves and opening cases by hand.
 
-import io
-import logging
-import zipfile
+The case's other concerns extend it in files of their own: its evidence
+(``debt_collection_case_evidence.py``), its hand-off pack (``debt_collection_case_pack.py``)
+and its payment plan with the daily follow-up (``debt_collection_case_plan.py``).
+"""
+
 from collections import defaultdict
-
-import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
 
 from ..rules import cases as rules
 from ..rules.dates import days_late
 from .account_move import OPEN_PAYMENT_STATES
-from .debt_collection_access import MANAGER, SYSTEM, USER, require_group
+from .debt_collection_access import MANAGER, SYSTEM, require_group
 from .debt_collection_case_stage import USER_KINDS
 
-_logger = logging.getLogger(__name__)
-
 PRIORITIES = [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")]
-
-PLAN_STATES = [("running", "Running"), ("missed", "Instalment Missed"), ("done", "Completed")]
 
 
 class DebtCollectionCase(models.Model):
@@ -87,38 +82,11 @@ class DebtCollectionCase(models.Model):
     limitation_near = fields.Boolean(compute="_compute_days_overdue")
     event_ids = fields.One2many("debt.collection.event", "case_id", string="Events", readonly=True)
 
-    # evidence pack
-    document_ids = fields.One2many("debt.collection.case.document", "case_id", string="Evidence")
-    evidence_complete = fields.Boolean(
-        string="Complete for Court",
-        compute="_compute_evidence",
-        store=True,
-        help="Invoices, formal notice, a contract, quote or purchase order, and the terms of sale.",
-    )
-    evidence_missing = fields.Char(
-        string="Missing Evidence",
-        compute="_compute_evidence_missing",
-        help="Read in the reader's language: not stored.",
-    )
-
-    # payment plan
-    instalment_ids = fields.One2many("debt.collection.case.instalment", "case_id", string="Payment Plan")
-    plan_state = fields.Selection(PLAN_STATES, readonly=True, copy=False, tracking=True, debt_write=SYSTEM)
-    plan_date = fields.Date(readonly=True, copy=False, debt_write=SYSTEM)
-    plan_baseline = fields.Monetary(
-        readonly=True,
-        copy=False,
-        debt_write=SYSTEM,
-        help="Amount due of the case's invoices when the plan was made.",
-    )
-    plan_previous_stage_id = fields.Many2one(
-        "debt.collection.case.stage", readonly=True, copy=False, debt_write=SYSTEM
-    )
-
     # hand-off and outcome
     # written by the hand-off and outcome wizards (Collection Managers), never by hand
     agency_id = fields.Many2one(
-        "res.partner", string="Agency or Factor", readonly=True, tracking=True, debt_write=SYSTEM
+        "res.partner", string="Agency or Factor", readonly=True, tracking=True, check_company=True,
+        debt_write=SYSTEM,
     )
     handoff_kind = fields.Selection(
         [("agency", "Collection Agency"), ("factor", "Factor"), ("insurer", "Credit Insurer")],
@@ -134,7 +102,8 @@ class DebtCollectionCase(models.Model):
     amount_fees = fields.Monetary(string="Fees", readonly=True, copy=False, debt_write=SYSTEM)
     amount_written_off = fields.Monetary(readonly=True, copy=False, debt_write=SYSTEM)
     writeoff_move_id = fields.Many2one(
-        "account.move", string="Write-off Credit Note", readonly=True, copy=False, debt_write=SYSTEM
+        "account.move", string="Write-off Credit Note", readonly=True, copy=False, check_company=True,
+        debt_write=SYSTEM,
     )
 
     # court
@@ -214,21 +183,6 @@ class DebtCollectionCase(models.Model):
             payer_class = case.partner_id.commercial_partner_id.debt_payer_class
             case.priority = rules.priority(payer_class, days_late(case.oldest_due_date, today))
 
-    @api.depends("document_ids.kind")
-    def _compute_evidence(self):
-        for case in self:
-            case.evidence_complete = not rules.missing_for_court(case.document_ids.mapped("kind"))
-
-    @api.depends("document_ids.kind")
-    @api.depends_context("lang")
-    def _compute_evidence_missing(self):
-        kinds = self.env["debt.collection.case.document"]._fields["kind"]
-        labels = dict(kinds._description_selection(self.env))
-        for case in self:
-            missing = rules.missing_for_court(case.document_ids.mapped("kind"))
-            case.evidence_missing = ", ".join(
-                self.env._(" or ").join(labels[kind] for kind in group) for group in missing
-            ) or False
 
     @api.depends("partner_id.commercial_partner_id.city")
     def _compute_court_city(self):
@@ -303,22 +257,20 @@ class DebtCollectionCase(models.Model):
 
     @api.model
     def _debt_first_stage(self):
-        return self.env["debt.collection.case.stage"].search([], limit=1)
+        """Where a new case starts: the first stage of a kind a Collection User moves cases
+        between (Amicable, unless a manager reordered the stages), found by its kind."""
+        return self.env["debt.collection.case.stage"].search([("kind", "in", USER_KINDS)], limit=1)
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Number the cases and put them in the first stage, looking both up once for the batch."""
+        """Number the cases from their sequence (in the current company, else the shared one) and put
+        them in the first stage, looked up once for the batch."""
         self._debt_check_no_open_case(vals_list)
         new = self.env._("New")
-        to_number = [vals for vals in vals_list if vals.get("name", new) == new]
-        if to_number:
-            sequence = self.env["ir.sequence"].sudo().search(
-                [("code", "=", "debt.collection.case"), ("company_id", "in", [self.env.company.id, False])],
-                order="company_id",
-                limit=1,
-            )
-            for vals in to_number:
-                vals["name"] = sequence._next() if sequence else new
+        Sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("name", new) == new:
+                vals["name"] = Sequence.next_by_code("debt.collection.case") or new
         if any("stage_id" not in vals for vals in vals_list):
             first_stage = self._debt_first_stage()
             for vals in vals_list:
@@ -417,16 +369,7 @@ class DebtCollectionCase(models.Model):
         return cases._action_view()
 
     def _action_view(self):
-        action = {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "name": self.env._("Collection Cases"),
-            "context": {"create": False},
-        }
-        if len(self) == 1:
-            return {**action, "view_mode": "form", "views": [(False, "form")], "res_id": self.id}
-        return {**action, "view_mode": "list,form", "views": [(False, "list"), (False, "form")],
-                "domain": [("id", "in", self.ids)]}
+        return self._get_records_action(name=self.env._("Collection Cases"), context={"create": False})
 
     def action_view_invoices(self):
         self.check_access("read")
@@ -469,10 +412,6 @@ class DebtCollectionCase(models.Model):
             "context": {"default_case_id": self.id},
         }
 
-    def action_payment_plan(self):
-        require_group(self.env, USER, self.env._("Only a Collection User can agree a payment plan."))
-        return self._wizard_action("debt.collection.payment.plan.wizard", self.env._("Payment Plan"))
-
     def action_handoff(self):
         self._debt_check_manager()
         return self._wizard_action("debt.collection.handoff.wizard", self.env._("Hand Off"))
@@ -488,13 +427,6 @@ class DebtCollectionCase(models.Model):
     def action_print_court(self):
         self.check_access("read")
         return self.env.ref("account_debt_collection.action_report_case_court").report_action(self)
-
-    def action_collect_documents(self):
-        require_group(
-            self.env, USER, self.env._("Only a Collection User can collect the evidence of a case.")
-        )
-        self._debt_collect_documents()
-        return True
 
     # ------------------------------------------------------------------ events
 
@@ -524,326 +456,3 @@ class DebtCollectionCase(models.Model):
         self._message_log_batch(bodies={case.id: notes[case.id] for case in self})
         return events
 
-    # ------------------------------------------------------------------ evidence pack
-
-    @api.model
-    def _debt_render_split(self, report_xmlid, records):
-        """``{record id: (content, extension)}``: the records rendered in ONE report call."""
-        if not records:
-            return {}
-        report = self.env["ir.actions.report"]
-        try:
-            content, kind = report._pre_render_qweb_pdf(report_xmlid, res_ids=records.ids)
-        except UserError:
-            if len(records) == 1:
-                raise
-            # wkhtmltopdf without its patched Qt converts one document per call only
-            _logger.warning("Rendering %s one record at a time (unpatched wkhtmltopdf)", report_xmlid)
-            result = {}
-            for record in records:
-                result.update(self._debt_render_split(report_xmlid, record))
-            return result
-        split = report._get_splitted_report(report_xmlid, content, kind)
-        return {res_id: (data, kind) for res_id, data in split.items() if res_id}
-
-    def _debt_collect_documents(self):
-        """Fill the evidence pack of these cases from what Odoo has, in a few report calls."""
-        Document = self.env["debt.collection.case.document"].sudo()  # collected: the workflow's own
-        existing = {(doc.case_id.id, doc.kind, doc.origin) for doc in self.document_ids}
-        values, attachments, new_attachment_of = [], [], []
-
-        def add(case, kind, name, origin, attachment=None, content=None, extension="pdf"):
-            if (case.id, kind, origin) in existing:
-                return
-            existing.add((case.id, kind, origin))
-            if content is not None:
-                attachments.append(
-                    {
-                        "name": f"{name}.{extension}".replace("/", "_"),
-                        "raw": content,
-                        "res_model": self._name,
-                        "res_id": case.id,
-                        "mimetype": "application/pdf" if extension == "pdf" else "text/html",
-                    }
-                )
-            vals = {"case_id": case.id, "kind": kind, "name": name, "origin": origin,
-                    "source": "auto", "attachment_id": attachment}
-            values.append(vals)
-            if content is not None:
-                new_attachment_of.append((vals, len(attachments) - 1))
-
-        # invoices: their main attachment, or one rendering of all the others
-        moves = self.move_ids
-        to_render = moves.filtered(
-            lambda m: not (m.message_main_attachment_id.mimetype or "").endswith("pdf")
-            and (m.debt_case_id.id, "invoice", m.name) not in existing
-        )
-        rendered = self._debt_render_split("account.account_invoices", to_render)
-        for case in self:
-            for move in case.move_ids:
-                if move.id in rendered:
-                    content, ext = rendered[move.id]
-                    add(case, "invoice", move.name, move.name, content=content, extension=ext)
-                elif move.message_main_attachment_id:
-                    add(case, "invoice", move.name, move.name, attachment=move.message_main_attachment_id.id)
-
-        # letters sent: the customer's letters and formal notices, one rendering for all
-        letters = self.env["debt.collection.event"].search(
-            [
-                ("partner_id", "in", self.partner_id.ids),
-                ("company_id", "in", self.company_id.ids),
-                ("letter_type", "!=", False),
-                ("channel", "in", ("letter", "registered_letter")),
-                ("state", "=", "done"),
-            ]
-        )
-        letters_to_render = letters.filtered(lambda e: not e.letter_attachment_id)
-        rendered = self._debt_render_split(
-            "account_debt_collection.action_report_debt_letter", letters_to_render
-        )
-        for case in self:
-            own = letters.filtered(
-                lambda e, c=case: (e.partner_id, e.company_id) == (c.partner_id, c.company_id)
-            )
-            for letter in own:
-                kind = "formal_notice" if letter.letter_type == "formal_notice" else "reminder"
-                name = letter.reference
-                if letter.tracking_number:
-                    name = self.env._("%(letter)s (registered letter %(number)s)",
-                                      letter=name, number=letter.tracking_number)
-                origin = f"debt.collection.event,{letter.id}"
-                if letter.id in rendered:
-                    content, ext = rendered[letter.id]
-                    add(case, kind, name, origin, content=content, extension=ext)
-                else:
-                    add(case, kind, name, origin, attachment=letter.letter_attachment_id.id)
-
-        self._debt_collect_sales(add)
-
-        created = self.env["ir.attachment"].create(attachments)
-        for vals, index in new_attachment_of:
-            vals["attachment_id"] = created[index].id
-        return Document.create(values)
-
-    def _debt_collect_sales(self, add):
-        """Sale orders and delivery slips, when ``sale`` and ``stock`` are installed."""
-        if "sale.order" not in self.env:
-            return
-        lines = self.move_ids.invoice_line_ids
-        if "sale_line_ids" not in lines._fields:
-            return
-        orders = lines.sale_line_ids.order_id
-        rendered = self._debt_render_split("sale.action_report_saleorder", orders)
-        pickings = self.env["stock.picking"]
-        if "stock.picking" in self.env and "picking_ids" in orders._fields:
-            pickings = orders.picking_ids.filtered(lambda p: p.state == "done")
-        slips = self._debt_render_split("stock.action_report_delivery", pickings)
-        for case in self:
-            case_orders = case.move_ids.invoice_line_ids.sale_line_ids.order_id
-            for order in case_orders:
-                if order.id in rendered:
-                    content, ext = rendered[order.id]
-                    add(case, "quote", order.name, order.name, content=content, extension=ext)
-                for picking in order.picking_ids.filtered(lambda p: p.id in slips):
-                    content, ext = slips[picking.id]
-                    add(case, "delivery", picking.name, picking.name, content=content, extension=ext)
-
-    # ------------------------------------------------------------------ hand-off pack
-
-    def _debt_invoices_xlsx(self):
-        """The case's invoices as a spreadsheet, totals on the last row (values, not formulas)."""
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        moves = self.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
-        penalties = moves._debt_penalties(today).by_invoice if moves else {}
-        buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = book.add_worksheet(self.env._("Invoices"))
-        bold = book.add_format({"bold": True})
-        money = book.add_format({"num_format": "#,##0.00"})
-        day = book.add_format({"num_format": "yyyy-mm-dd"})
-        headers = [
-            self.env._("Invoice"), self.env._("Invoice Date"), self.env._("Due Date"),
-            self.env._("Days Overdue"), self.env._("Total"), self.env._("Amount Due"),
-            self.env._("Late Interest"), self.env._("Recovery Indemnity"),
-        ]
-        sheet.write_row(0, 0, headers, bold)
-        totals = [0.0] * 4
-        for row, move in enumerate(moves, start=1):
-            penalty = penalties.get(move.id)
-            figures = [
-                move.amount_total_signed,
-                move.amount_residual_signed,
-                float(penalty.interest) if penalty else 0.0,
-                float(penalty.indemnity) if penalty else 0.0,
-            ]
-            sheet.write(row, 0, move.name)
-            sheet.write_datetime(row, 1, fields.Datetime.to_datetime(move.invoice_date), day)
-            sheet.write_datetime(row, 2, fields.Datetime.to_datetime(move.invoice_date_due), day)
-            sheet.write_number(row, 3, days_late(move.invoice_date_due, today))
-            for col, value in enumerate(figures, start=4):
-                sheet.write_number(row, col, value, money)
-            totals = [t + f for t, f in zip(totals, figures, strict=True)]
-        last = len(moves) + 1
-        sheet.write(last, 0, self.env._("Total"), bold)
-        for col, value in enumerate(totals, start=4):
-            sheet.write_number(last, col, round(value, 2), money)
-        sheet.set_column(0, 0, 22)
-        sheet.set_column(1, 7, 14)
-        book.close()
-        return buffer.getvalue()
-
-    def _debt_build_pack(self):
-        """The hand-off ZIP of this case, stored as an attachment on it.
-
-        Holds the case summary (PDF), the invoices, the other documents of the evidence pack
-        and a spreadsheet of the invoices.
-        """
-        self.ensure_one()
-        self._debt_collect_documents()
-        summary = self._debt_render_split("account_debt_collection.action_report_case_summary", self)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
-            if self.id in summary:
-                content, ext = summary[self.id]
-                pack.writestr(f"00_{_safe(self.name)}_summary.{ext}", content)
-            pack.writestr(f"01_{_safe(self.name)}_invoices.xlsx", self._debt_invoices_xlsx())
-            used = set()
-            for document in self.document_ids.filtered("attachment_id"):
-                folder = "invoices" if document.kind == "invoice" else "documents"
-                filename = f"{folder}/{_safe(document.attachment_id.name or document.name)}"
-                while filename in used:
-                    filename = f"{folder}/{document.id}_{_safe(document.attachment_id.name)}"
-                used.add(filename)
-                pack.writestr(filename, document.attachment_id.raw or b"")
-        return self.env["ir.attachment"].create(
-            {
-                "name": f"{_safe(self.name)}_pack.zip",
-                "raw": buffer.getvalue(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/zip",
-            }
-        )
-
-    # ------------------------------------------------------------------ daily follow-up
-
-    @api.model
-    def _cron_follow_cases(self):
-        """Daily: match payments to payment plans, flag missed instalments, close paid cases."""
-        today = fields.Date.context_today(self)
-        self.search([("plan_state", "=", "running")])._debt_refresh_plans(today)
-        self.search([("is_closed", "=", False)])._debt_close_recovered()
-
-    def _debt_residuals(self):
-        """``{case id: amount still due on its invoices}``, in one grouped read."""
-        groups = self.env["account.move"]._read_group(
-            [("debt_case_id", "in", self.ids)], ["debt_case_id"], ["amount_residual_signed:sum"]
-        )
-        return {case.id: amount for case, amount in groups}
-
-    def _debt_refresh_plans(self, today):
-        """Paid amounts and states of the instalments; missed ones go back to the case.
-
-        Received = the plan's baseline minus what the case's invoices still owe, spread over
-        the instalments' principal in date order (``rules.cases.allocate_payments``). One
-        grouped read of residuals, one UPDATE of the instalments, one create of the events.
-        """
-        if not self:
-            return
-        residuals = self._debt_residuals()
-        moves = self.move_ids
-        scenarios = self.env["res.partner"]._debt_scenarios_of(moves) if moves else {}
-        updates, newly_missed, done = [], self.browse(), self.browse()
-        for case in self:
-            scenario = scenarios.get((case.company_id.id, case.partner_id.commercial_partner_id.id))
-            grace = scenario.promise_grace_days if scenario else 0
-            received = case.plan_baseline - residuals.get(case.id, 0.0)
-            items = [rules.Instalment(i.id, i.date, i.principal) for i in case.instalment_ids]
-            statuses = rules.allocate_payments(items, received, today, grace)
-            for instalment in case.instalment_ids:
-                status = statuses[instalment.id]
-                if (instalment.paid_amount, instalment.state) != (status.paid, status.state):
-                    updates.append(SQL("(%s, %s, %s)", instalment.id, status.paid, status.state))
-                    if status.state == "missed" and instalment.state != "missed":
-                        newly_missed |= case
-            if statuses and all(s.state == "paid" for s in statuses.values()):
-                done |= case
-        if updates:
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE debt_collection_case_instalment i
-                          SET paid_amount = v.paid, state = v.state
-                         FROM (VALUES %s) AS v(id, paid, state)
-                        WHERE i.id = v.id""",
-                    SQL(", ").join(updates),
-                )
-            )
-            self.instalment_ids.invalidate_recordset(["paid_amount", "state"])
-        done.sudo().write({"plan_state": "done"})
-        self._debt_plan_missed(newly_missed - done, today)
-
-    def _debt_plan_missed(self, cases, today):
-        """A missed instalment: an event, a to-do for the responsible, the dunning resumes."""
-        if not cases:
-            return
-        notes, summaries = {}, {}
-        for case in cases:
-            # for the case's responsible, who gets the to-do: in their language
-            env = case.with_context(lang=case.user_id.lang or case.company_id.partner_id.lang).env
-            missed = case.instalment_ids.filtered(lambda i: i.state == "missed")
-            notes[case.id] = env._(
-                "Payment plan: %(count)s instalment(s) missed (%(dates)s); the plan is broken and the "
-                "dunning resumes.",
-                count=len(missed),
-                dates=", ".join(format_date(env, d) for d in missed.mapped("date")),
-            )
-            summaries[case.id] = env._("Instalment missed")
-        cases._debt_log_events(notes, outcome="promise_broken")
-        formal_notice = self.env["debt.collection.case.stage"]._debt_of_kind("formal_notice")
-        for previous, group in cases.grouped("plan_previous_stage_id").items():
-            group.sudo().write({"plan_state": "missed", "stage_id": (previous or formal_notice).id})
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": case.id,
-                    "activity_type_id": todo.id,
-                    "user_id": (case.user_id or self.env.user).id,
-                    "date_deadline": today,
-                    "summary": summaries[case.id],
-                    "note": notes[case.id],
-                }
-                for case in cases
-            ]
-        )
-
-    def _debt_close_recovered(self):
-        """Cases whose invoices are all paid move to Recovered (one grouped read)."""
-        if not self:
-            return self.browse()
-        counts = self.env["account.move"]._read_group(
-            [("debt_case_id", "in", self.ids)],
-            ["debt_case_id"],
-            ["__count", "payment_state:array_agg"],
-        )
-        paid = self.browse(
-            case.id
-            for case, _count, states in counts
-            if not set(states) & set(OPEN_PAYMENT_STATES)
-        )
-        if paid:
-            recovered = self.env["debt.collection.case.stage"]._debt_of_kind("recovered")
-            paid.sudo().write({"stage_id": recovered.id})
-            paid.filtered(lambda c: c.plan_state == "running").sudo().write({"plan_state": "done"})
-            body = self.env._("All the invoices of the case are paid: the case is recovered.")
-            paid._message_log_batch(bodies=dict.fromkeys(paid.ids, body))
-        return paid
-
-
-def _safe(name):
-    """A file name without path separators."""
-    return (name or "").replace("/", "_").replace("\\", "_")

@@ -156,9 +156,6 @@ class DebtCollectionDispute(models.Model):
 
     def _debt_notify_raised(self):
         """A to-do for the salesperson, a notification to the credit controller, a note on the invoice."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activities = []
         for dispute in self:
             body = self.env._(
                 "Dispute %(name)s raised on %(invoice)s: %(reason)s.",
@@ -170,16 +167,11 @@ class DebtCollectionDispute(models.Model):
             followers = (dispute.salesperson_id | controller | dispute.user_id).partner_id
             dispute.message_subscribe(partner_ids=followers.ids)
             if dispute.salesperson_id:
-                activities.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": dispute.id,
-                        "activity_type_id": todo.id,
-                        "user_id": dispute.salesperson_id.id,
-                        "date_deadline": fields.Date.context_today(self),
-                        "summary": self.env._("Settle the dispute with the customer"),
-                        "note": Markup("<p>%s</p>") % body,
-                    }
+                dispute.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Settle the dispute with the customer"),
+                    note=Markup("<p>%s</p>") % body,
+                    user_id=dispute.salesperson_id.id,
                 )
             if controller:
                 dispute.message_post(
@@ -191,8 +183,6 @@ class DebtCollectionDispute(models.Model):
             dispute.move_id.message_post(
                 body=self.env._("%(body)s Dunning stops until it is resolved.", body=body)
             )
-        if activities:
-            self.env["mail.activity"].sudo().create(activities)
 
     # ------------------------------------------------------------------ actions
 
@@ -242,7 +232,8 @@ class DebtCollectionDispute(models.Model):
     def _cron_escalate_stale(self):
         """Open disputes older than the company's limit come back to the collection managers.
 
-        One search per company, one ``create`` of activities, one ``write``.
+        One search per company, one ``activity_schedule`` per manager and age of the disputes,
+        one ``write``.
         """
         today = fields.Date.context_today(self)
         Dispute = self.sudo()
@@ -264,24 +255,15 @@ class DebtCollectionDispute(models.Model):
             return stale
         managers = self.env.ref("account_debt_collection.group_debt_collection_manager").sudo().all_user_ids
         managers = managers.filtered(lambda u: u.active and not u.share)
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        values = []
-        for dispute in stale:
-            for manager in managers.filtered(lambda u, c=dispute.company_id: c in u.company_ids):
-                summary = self.with_context(lang=manager.lang).env._(
-                    "Dispute open for %(days)s days", days=dispute.age
+        for manager in managers:
+            env = self.with_context(lang=manager.lang).env  # the to-do's summary, in their language
+            theirs = stale.filtered(lambda d, m=manager: d.company_id in m.company_ids)
+            for age, disputes in theirs.grouped("age").items():
+                disputes.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=today,
+                    summary=env._("Dispute open for %(days)s days", days=age),
+                    user_id=manager.id,
                 )
-                values.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": dispute.id,
-                        "activity_type_id": todo.id,
-                        "user_id": manager.id,
-                        "date_deadline": today,
-                        "summary": summary,
-                    }
-                )
-        self.env["mail.activity"].sudo().create(values)
         stale.write({"escalated_date": today})
         return stale

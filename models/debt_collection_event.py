@@ -95,6 +95,7 @@ class DebtCollectionEvent(models.Model):
     _name = "debt.collection.event"
     _description = "Collection Event"
     _order = "date desc, id desc"
+    _check_company_auto = True
     _rec_name = "reference"
 
     reference = fields.Char(compute="_compute_reference", store=True, precompute=True)
@@ -103,7 +104,7 @@ class DebtCollectionEvent(models.Model):
         "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
-    step_id = fields.Many2one("debt.collection.step", readonly=True, ondelete="restrict")
+    step_id = fields.Many2one("debt.collection.step", readonly=True, ondelete="restrict", check_company=True)
     scenario_id = fields.Many2one(related="step_id.scenario_id", store=True, precompute=True)
     level = fields.Integer(readonly=True)
     kind = fields.Selection(

@@ -86,12 +86,5 @@ class DebtCollectionEvent(models.Model):
         if self.channel in ("letter", "registered_letter"):
             return self.env.ref("account_debt_collection.action_report_debt_letter").report_action(self)
         if self.mail_message_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "mail.message",
-                "res_id": self.mail_message_id.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-                "target": "new",
-            }
+            return self.mail_message_id._get_records_action(target="new", context={})
         return self._get_records_action()

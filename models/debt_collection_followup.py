@@ -268,16 +268,7 @@ class DebtCollectionFollowup(models.Model):
                     ),
                 },
             }
-        return {
-            "type": "ir.actions.act_window",
-            "name": partner.display_name,
-            "res_model": self._name,
-            "res_id": followup.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {"create": False},
-        }
+        return followup._get_records_action(name=partner.display_name, context={"create": False})
 
     def _customer(self):
         """The customer, in the follow-up's company."""

@@ -27,6 +27,7 @@ from ..rules.portal import (
     promise_limit_problems,
 )
 from ..rules.promise import ACCEPTED, TO_ACCEPT
+from .account_move import OPEN_ITEMS_DOMAIN
 from .debt_collection_event import PORTAL_ACTIONS
 
 #: Attachments of a dispute raised on the page: how many, how large, of which types.
@@ -87,13 +88,7 @@ class DebtCollectionPortal(models.AbstractModel):
 
     @api.model
     def _open_items_domain(self, customer):
-        return [
-            ("partner_id", "=", customer.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "!=", 0),
-        ]
+        return [("partner_id", "=", customer.id), *OPEN_ITEMS_DOMAIN]
 
     @api.model
     def _open_invoices_domain(self, customer):

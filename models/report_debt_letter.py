@@ -13,7 +13,7 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 from ..rules.dates import days_late
 from ..rules.identity import registry_number
 from ..rules.legal import CONSUMER, PROFESSIONAL, PUBLIC
-from .account_move import SETTLED_PAYMENT_STATES
+from .account_move import OPEN_ITEMS_DOMAIN, SETTLED_PAYMENT_STATES
 
 #: Days a firm reminder or a formal notice gives to pay.
 DEADLINE_DAYS = 8
@@ -65,6 +65,13 @@ class ReportDebtLetter(models.AbstractModel):
             partner = event.partner_id.commercial_partner_id
             reader = Reader(self.env, partner.lang, partner.country_id.code, event.company_id.currency_id)
             letters[event.id] = self._letter(event, partner, reader, letter_date, computed, credits, draft)
+        # a statement of account sent or printed from the follow-up: the statement's own values
+        Statement = self.env["report.account_debt_collection.report_debt_statement"].sudo()
+        statements = events.filtered(lambda event: event.letter_type == "statement")
+        for company, company_events in statements.grouped("company_id").items():
+            values = Statement._statements(company_events.partner_id, company)
+            for event in company_events:
+                letters[event.id]["statement"] = values[event.partner_id.id]
         return letters
 
     def _letter(self, event, partner, reader, letter_date, computed, credits, draft):
@@ -200,9 +207,7 @@ class ReportDebtLetter(models.AbstractModel):
                 [
                     ("partner_id", "in", events.partner_id.commercial_partner_id.ids),
                     ("company_id", "in", events.company_id.ids),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
+                    *OPEN_ITEMS_DOMAIN,
                     ("amount_residual", "<", 0),
                 ],
                 ["company_id", "partner_id"],

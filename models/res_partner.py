@@ -183,21 +183,6 @@ class ResPartner(models.Model):
         for partner in self:
             partner.debt_level = levels.get(partner.commercial_partner_id.id, 0)
 
-    def _debt_statement_lines(self, company):
-        """Open receivable items of this customer in ``company``: invoices, credit notes, payments."""
-        self.ensure_one()
-        return self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", company.id),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "!=", 0),
-            ],
-            order="date_maturity, date, id",
-        )
-
     @api.model
     def _debt_scenarios_of(self, moves):
         """``{(company_id, commercial_partner_id): scenario}`` for these invoices."""

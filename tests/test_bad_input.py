@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import DebtCollectionCommon, day
@@ -279,6 +279,67 @@ class TestBadInput(DebtCollectionCommon):
             ),
             "no company crossover is allowed",
         )
+
+    def test_another_company_s_step_credit_note_or_agency(self):
+        """A record of this company refuses company B's step (an event's), credit note (a case's
+        write-off) and agency (a case's, and the hand-off's), by Odoo's company check: for a
+        manager of both companies, who reads B's records, and for the workflow writing for them
+        (as the run, the outcome and the hand-off do)."""
+        company_b = self.setup_other_company(name="Filiale Lyon")["company"]
+        manager = new_test_user(
+            self.env,
+            login="manager_two_companies",
+            groups="account.group_account_manager,account_debt_collection.group_debt_collection_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | company_b).ids)],
+        )
+        step_b = self.env["debt.collection.scenario"].search([("company_id", "=", company_b.id)]).step_ids[:1]
+        credit_note_b = (
+            self.env["account.move"]
+            .with_company(company_b)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.customer.id,
+                    "invoice_date": day(-30),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Geste", "quantity": 1, "price_unit": 50.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        agency_b = self.env["res.partner"].create(
+            {"name": "Recouvrement Lyon", "company_id": company_b.id, "debt_agency_kind": "agency"}
+        )
+        for record in (step_b, credit_note_b, agency_b):  # theirs to read: the company check refuses them
+            record.with_user(manager).check_access("read")
+        event = {
+            "company_id": self.company.id,
+            "partner_id": self.customer.id,
+            "kind": "overdue",
+            "channel": "email",
+            "step_id": step_b.id,
+        }
+        Event = self.env["debt.collection.event"].with_user(manager).sudo()
+        case = self.case.with_user(manager)
+        crossover = "no company crossover is allowed"
+        self.assertRefused(lambda: Event.create(event), crossover, rolled_back=True)
+        self.assertRefused(
+            lambda: case.sudo().write({"writeoff_move_id": credit_note_b.id}), crossover, rolled_back=True
+        )
+        self.assertRefused(lambda: case.sudo().write({"agency_id": agency_b.id}), crossover, rolled_back=True)
+        self.assertRefused(
+            lambda: self.env["debt.collection.handoff.wizard"]
+            .with_user(manager)
+            .create({"case_id": self.case.id, "kind": "agency", "agency_id": agency_b.id}),
+            crossover,
+            rolled_back=True,
+        )
+        self.assertFalse(self.case.agency_id or self.case.writeoff_move_id)
+        # this company's own step passes the same check
+        step = self.scenario.step_ids[:1]
+        with freeze_time(NOW):
+            self.assertEqual(Event.create({**event, "step_id": step.id}).step_id, step)
 
     def test_an_archived_customer(self):
         wizard = self.call(outcome="satisfied")

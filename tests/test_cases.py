@@ -70,6 +70,13 @@ class CasesCommon(DebtCollectionCommon):
         wizard.first_date = first_date
         return wizard
 
+    def follow_cases(self):
+        """The daily scheduled action of cases, run as Odoo's scheduler runs it: it commits its
+        batches (on the test's cursor, in registry test mode)."""
+        cron = self.env.ref("account_debt_collection.ir_cron_debt_follow_cases")
+        with self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True, "the scheduled action ran without error")
+
     def open_case(self, on):
         with freeze_time(on):
             action = self.customer.action_debt_open_case()
@@ -165,15 +172,15 @@ class TestCases(CasesCommon):
         self.assertFalse(self.events().filtered(lambda e: e.id > last), "no reminder during the plan")
         self.pay(invoice, 300.0, day(29))
         with freeze_time(day(31)):
-            self.Case._cron_follow_cases()
+            self.follow_cases()
         self.assertEqual(case.instalment_ids.mapped("state"), ["paid", "pending", "pending"])
         self.assertEqual(case.instalment_ids[0].paid_amount, 300.0)
         self.pay(invoice, 100.0, day(60))
         with freeze_time(day(62)):
-            self.Case._cron_follow_cases()
+            self.follow_cases()
         self.assertEqual(case.instalment_ids.mapped("state"), ["paid", "partial", "pending"], "grace period")
         with freeze_time(day(70)):
-            self.Case._cron_follow_cases()
+            self.follow_cases()
         self.assertEqual(case.instalment_ids.mapped("state"), ["paid", "missed", "pending"])
         self.assertEqual(case.instalment_ids[1].paid_amount, 100.0)
         self.assertEqual(case.plan_state, "missed")
@@ -185,7 +192,7 @@ class TestCases(CasesCommon):
         self.assertTrue(case.activity_ids, "the responsible gets a to-do")
         # once flagged, not again
         with freeze_time(day(71)):
-            self.Case._cron_follow_cases()
+            self.follow_cases()
         self.assertEqual(len(self.events_of(case, last).filtered(lambda e: e.outcome == "promise_broken")), 1)
         # and the dunning resumes
         self.escalate(day(72))
@@ -227,19 +234,33 @@ class TestCases(CasesCommon):
     def test_handoff_freezes_dunning_and_builds_the_pack(self):
         first = self.invoice(1000.0)
         second = self.invoice(234.56, due=day(-5))
-        # the second invoice's PDF exists already (as sent): the pack reuses it, and renders
-        # the first one (several at once need wkhtmltopdf's patched Qt, absent here)
+        # the second invoice has its legal PDF (Send & Print keeps it as the invoice's
+        # invoice_pdf_report_file): the pack holds that very file; the first one has none (its
+        # main attachment, a scan, is no legal PDF) and is rendered (several at once need
+        # wkhtmltopdf's patched Qt, absent here)
         pdf, _kind = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf("account.account_invoices", second.ids)
         )
-        second.message_main_attachment_id = self.env["ir.attachment"].create(
+        Attachment = self.env["ir.attachment"].sudo()
+        Attachment.create(
             {
                 "name": "sent.pdf",
                 "raw": pdf,
                 "res_model": "account.move",
                 "res_id": second.id,
+                "res_field": "invoice_pdf_report_file",
+                "mimetype": "application/pdf",
+            }
+        )
+        second.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        first.message_main_attachment_id = Attachment.create(
+            {
+                "name": "scan.pdf",
+                "raw": b"%PDF-1.4 scan",
+                "res_model": "account.move",
+                "res_id": first.id,
                 "mimetype": "application/pdf",
             }
         )
@@ -284,7 +305,8 @@ class TestCases(CasesCommon):
         self.assertIn("1,234.56", summary)
         invoice_text = pdf_text(pack.read(f"invoices/{first.name.replace('/', '_')}.pdf"))
         self.assertIn(first.name, invoice_text)
-        self.assertIn(second.name, pdf_text(pack.read("invoices/sent.pdf")))
+        self.assertEqual(pack.read("invoices/sent.pdf"), pdf, "the legal PDF, as it was sent")
+        self.assertNotIn("invoices/scan.pdf", names)
 
         mail = self.env["mail.mail"].search([("model", "=", case._name), ("res_id", "=", case.id)])
         self.assertEqual(len(mail), 1)
@@ -341,10 +363,10 @@ class TestCases(CasesCommon):
         second = self.invoice(500.0)
         case = self.open_case(day(12))
         self.pay(first, 1000.0, day(13))
-        self.Case._cron_follow_cases()
+        self.follow_cases()
         self.assertFalse(case.is_closed)
         self.pay(second, 500.0, day(14))
-        self.Case._cron_follow_cases()
+        self.follow_cases()
         self.assertEqual(case.stage_id, self.env.ref("account_debt_collection.stage_recovered"))
         self.assertTrue(case.is_closed)
         self.assertTrue(case.close_date)

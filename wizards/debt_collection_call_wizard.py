@@ -395,15 +395,9 @@ class DebtCollectionCallWizard(models.TransientModel):
             return
         partner = self.partner_id.with_company(self.company_id)
         # a credit controller need not edit contacts to plan a call (the wizard is theirs)
-        self.env["mail.activity"].sudo().create(
-            {
-                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "res_id": self.partner_id.id,
-                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
-                "user_id": (
-                    partner.debt_controller_id or self.company_id.debt_controller_id or self.env.user
-                ).id,
-                "date_deadline": self.reschedule_date,
-                "summary": self.env._("Call again"),
-            }
+        self.partner_id.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=self.reschedule_date,
+            summary=self.env._("Call again"),
+            user_id=(partner.debt_controller_id or self.company_id.debt_controller_id or self.env.user).id,
         )

@@ -13,6 +13,7 @@ class DebtCollectionHandoffWizard(models.TransientModel):
 
     _name = "debt.collection.handoff.wizard"
     _description = "Hand Off a Collection Case"
+    _check_company_auto = True
 
     case_id = fields.Many2one("debt.collection.case", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id")
@@ -22,9 +23,7 @@ class DebtCollectionHandoffWizard(models.TransientModel):
         default="agency",
     )
     agency_id = fields.Many2one(
-        "res.partner",
-        string="Agency, Factor or Insurer",
-        required=True,
+        "res.partner", string="Agency, Factor or Insurer", required=True, check_company=True,
         domain="[('debt_agency_kind', '=', kind)] if kind != 'insurer' else [('is_company', '=', True)]",
     )
     commission = fields.Float(related="agency_id.debt_agency_commission", string="Commission (%)")

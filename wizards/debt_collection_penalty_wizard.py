@@ -193,12 +193,7 @@ class DebtCollectionPenaltyWizard(models.TransientModel):
                 "debt_penalty_source_ids": [fields.Command.set(sources.ids)],
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": invoice.id,
-            "view_mode": "form",
-        }
+        return invoice._get_records_action(context={})  # not the wizard's context (its invoices)
 
     def _interest_span(self, ledger, move):
         """First and last day of the interest left: the open periods, else after what was invoiced."""

@@ -251,7 +251,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
                    {lbase} + 4 * g + 2 AS pay_recv_line_id,
                    {lbase} + 4 * g + 3 AS pay_bank_line_id,
                    {prbase} + g AS partial_id
-              FROM generate_series(0, {total - 1}) g""",
+              FROM generate_series(0::bigint, {total - 1}) g  -- bigint: g * 7907 passes 2^31 past 270,000""",
     )
     cr.execute(
         f"""ALTER TABLE bench_plan ADD COLUMN due_date date, ADD COLUMN paid numeric,
