@@ -403,7 +403,8 @@ def report(figures, args):
         # tracemalloc peak when traced, else the process's max RSS so far (marked "rss")
         peak = f"{fig['peak_mb']:.0f}" if fig.get("peak_mb") is not None else f"rss {fig['rss_mb']:.0f}"
         load = "{} -> {}".format(*fig["load"]) if fig.get("load") else ""
-        print(f"{label:<34}{fig['seconds']:>9.2f}{fig['runs']:>5}{fig['queries']:>9}{peak:>9}  {mark:<13}  {load}")
+        figures_row = f"{fig['seconds']:>9.2f}{fig['runs']:>5}{fig['queries']:>9}{peak:>9}"
+        print(f"{label:<34}{figures_row}  {mark:<13}  {load}")
         result = {k: v for k, v in fig["result"].items() if k != "seconds"}
         print(f"{'':<4}{result}")
     decide = figures.get("decide")
