@@ -74,6 +74,12 @@ def odoo_env(db, extra_addons=None):
         yield env
 
 
+def padded(number):
+    """SQL: ``number`` written on at least 6 digits, as an Odoo sequence pads it (``lpad`` would
+    cut a longer number: the millionth invoice would take the 100,000th's name)."""
+    return f"lpad({number}::text, GREATEST(6, length({number}::text)), '0')"
+
+
 def columns(cr, table):
     cr.execute(
         """SELECT column_name FROM information_schema.columns
@@ -217,8 +223,8 @@ def fill(env, customers, invoices, today, seed_tag="B"):
         f"SELECT i FROM generate_series(0, {customers - 1}) i",
         {
             "id": f"{pbase} + s.i",
-            "name": f"'Bench Customer {seed_tag}' || lpad(s.i::text, 6, '0')",
-            "complete_name": f"'Bench Customer {seed_tag}' || lpad(s.i::text, 6, '0')",
+            "name": f"'Bench Customer {seed_tag}' || {padded('s.i')}",
+            "complete_name": f"'Bench Customer {seed_tag}' || {padded('s.i')}",
             "commercial_partner_id": f"{pbase} + s.i",
             "email": EMAIL,
             "email_normalized": EMAIL,
@@ -243,7 +249,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
                    {pbase} + (g % {customers}) AS partner_id,
                    {today_sql}::date - (CASE WHEN g >= {invoices} THEN 60 + (g * 37) % 150
                                            ELSE (g * 37) % 210 END) AS inv_date,
-                   ROUND(100 + ((g * 7907) % 490000) / 100.0, 2) AS amount,
+                   ROUND(100 + ((g::bigint * 7907) % 490000) / 100.0, 2) AS amount,  -- bigint: past 2^31
                    {mbase} + g AS move_id,
                    {mbase} + {total} + g AS pay_move_id,
                    {lbase} + 4 * g AS recv_line_id,
@@ -251,7 +257,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
                    {lbase} + 4 * g + 2 AS pay_recv_line_id,
                    {lbase} + 4 * g + 3 AS pay_bank_line_id,
                    {prbase} + g AS partial_id
-              FROM generate_series(0::bigint, {total - 1}) g  -- bigint: g * 7907 passes 2^31 past 270,000""",
+              FROM generate_series(0, {total - 1}) g""",
     )
     cr.execute(
         f"""ALTER TABLE bench_plan ADD COLUMN due_date date, ADD COLUMN paid numeric,
@@ -260,9 +266,9 @@ def fill(env, customers, invoices, today, seed_tag="B"):
             UPDATE bench_plan SET due_date = inv_date + 30,
                    paid = CASE kind WHEN 'paid' THEN amount WHEN 'partial' THEN ROUND(amount * 0.4, 2)
                                     ELSE 0 END,
-                   name = 'INV/' || to_char(inv_date, 'YYYY') || '/' || lpad(({seq0} + g)::text, 6, '0'),
+                   name = 'INV/' || to_char(inv_date, 'YYYY') || '/' || {padded(f'({seq0} + g)')},
                    pay_name = 'BNK1/' || to_char(inv_date, 'YYYY') || '/'
-                              || lpad(({bseq0} + g)::text, 6, '0');
+                              || {padded(f'({bseq0} + g)')};
             UPDATE bench_plan SET residual = amount - paid,
                    pay_date = LEAST(due_date + (g % 70) - 20, {today_sql}::date - 1);
             UPDATE bench_plan SET pay_date = GREATEST(pay_date, inv_date);
@@ -467,7 +473,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
                             {today_sql}::date - (r % 60) AS rdate,
                             ROUND(20 + (r * 311) % 20000 / 100.0, 2) AS amt,
                             'RINV/' || to_char({today_sql}::date - (r % 60), 'YYYY') || '/'
-                                || lpad(({rseq0} + r)::text, 6, '0') AS name
+                                || {padded(f'({rseq0} + r)')} AS name
                        FROM generate_series(0, {max(n_refunds - 1, -1)}) r"""
     clone(
         cr,
