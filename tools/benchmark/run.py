@@ -36,15 +36,17 @@ from generate import odoo_env
 
 OCA_ADDONS = os.environ.get("BENCH_OCA_ADDONS", "/tmp/oca_addons")
 
-#: (label, key, limit in seconds or None, what the limit applies to)
+#: Limits in seconds, for a ledger of 100,000 open invoices (#21 asks 60 s for the full run);
+#: a ledger of a million is held to ``TARGETS_1M`` (the issue's), what it does not name to none.
 TARGETS = {
     "decide": 10.0,
-    "escalate": 120.0,
+    "escalate": 60.0,
     "aged_today": 2.0,
     "aged_past": 2.0,
     "payer_profiles": 10.0,
     "letters": 60.0,
 }
+TARGETS_1M = {"decide": 60.0, "aged_today": 10.0, "aged_past": 10.0}
 
 
 class _EmptyAssets(BaseHTTPRequestHandler):
@@ -326,6 +328,7 @@ def main():
             [args.today],
         )
         open_invoices, customers, candidates = env.cr.fetchone()
+        args.targets = TARGETS_1M if open_invoices > 500_000 else TARGETS
         env.cr.execute(
             "SELECT COUNT(*) FROM account_move_line l JOIN account_account a ON a.id = l.account_id "
             "WHERE a.account_type = 'asset_receivable' AND NOT l.reconciled AND l.parent_state = 'posted'"
@@ -398,7 +401,7 @@ def report(figures, args):
         fig = figures.get(key)
         if not fig:
             continue
-        target = TARGETS.get(key)
+        target = args.targets.get(key)
         mark = f"< {target:>4.0f} s  {verdict(fig['seconds'] < target)}" if target else ""
         # tracemalloc peak when traced, else the process's max RSS so far (marked "rss")
         peak = f"{fig['peak_mb']:.0f}" if fig.get("peak_mb") is not None else f"rss {fig['rss_mb']:.0f}"
