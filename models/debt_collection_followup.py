@@ -94,7 +94,7 @@ class DebtCollectionFollowup(models.Model):
     amount_over_90 = fields.Monetary(string="Over 90", readonly=True)
 
     email = fields.Char(related="partner_id.email")
-    phone = fields.Char(related="partner_id.debt_phone_e164", string="Phone")
+    phone = fields.Char(related="partner_id.phone_sanitized", string="Phone")
     phone_invalid = fields.Boolean(related="partner_id.debt_phone_invalid")
     is_consumer = fields.Boolean(related="partner_id.debt_is_consumer")
     avg_days_late = fields.Float(string="Average Days Late", digits=(16, 1), compute="_compute_profile")

@@ -63,8 +63,10 @@ class IrActionsReport(models.Model):
 
         wkhtmltopdf then writes no outline, by which Odoo splits the PDF of several letters
         of more than one page each: the PDF is split here by the mark each letter carries on
-        its first page (see ``_merge_bodies``). It draws no footer either (``_prepare_html``),
-        so no "page 1 / 2": each letter of several pages gets its numbers on the PDF itself.
+        its first page (see ``_merge_bodies``). Odoo still cuts a PDF of as many pages as
+        letters, one page each: the marks are then taken off each letter's PDF. It draws no
+        footer either (``_prepare_html``), so no "page 1 / 2": each letter of several pages
+        gets its numbers on the PDF itself.
         """
         streams = super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
         if _wkhtml().is_patched_qt or self._get_report(report_ref).report_name not in LETTER_REPORTS:
@@ -78,7 +80,8 @@ class IrActionsReport(models.Model):
                 )
         for res_id, stream_data in streams.items():
             if res_id and stream_data.get("stream") and not stream_data.get("attachment"):
-                stream_data["stream"] = io.BytesIO(_number_pages(stream_data["stream"].getvalue()))
+                letter = _without_marks(stream_data["stream"].getvalue())
+                stream_data["stream"] = io.BytesIO(_number_pages(letter))
         return streams
 
     def _prepare_html(self, html, report_model=False):
@@ -104,16 +107,7 @@ class IrActionsReport(models.Model):
         if len(headers) != len(bodies) or len(footers) != len(bodies):
             # not one header and one footer per document: leave the report as Odoo made it
             return prepared
-        for part in footers:
-            # no page numbers outside wkhtmltopdf's header and footer: drop "Page x / y"
-            for number in part.xpath(_PAGE_NUMBERS):
-                number.getparent().drop_tree()
-        for part in headers + footers:
-            # a heading of the letterhead (company details, footer) would add an entry to the PDF's
-            # outline, by which Odoo splits the PDF per record: same look, no heading
-            for heading in part.xpath(_HEADINGS):
-                heading.set("class", f"{heading.tag} {heading.get('class') or ''}".strip())
-                heading.tag = "div"
+        _inline_letterhead(headers, footers)
         merged = _merge_bodies(bodies, res_ids, headers, footers)
         paperformat_args = dict(
             paperformat_args,
@@ -123,6 +117,7 @@ class IrActionsReport(models.Model):
 
 
 def _parse(document):
+    """The lxml document of an HTML page of Odoo's rendering (a string or markup)."""
     return lxml.html.document_fromstring(str(document).encode(), parser=_HTML_PARSER)
 
 
@@ -132,6 +127,24 @@ def _layout_parts(document, container_id):
         return []
     container = _parse(document).xpath(f"//div[@id='{container_id}']")
     return list(container[0]) if container else []
+
+
+def _inline_letterhead(headers, footers):
+    """The headers and footers made fit for the body, in place.
+
+    - No "Page x / y" in the footers: wkhtmltopdf fills them in its own header and footer only
+      (``_number_pages`` numbers the pages of a letter on the PDF instead).
+    - No heading in the letterhead (company details, footer): each would add an entry to the
+      PDF's outline, by which Odoo splits the PDF per record, at the wrong pages. A heading
+      becomes a ``div`` of its tag's class (``h3``...): same look.
+    """
+    for part in footers:
+        for number in part.xpath(_PAGE_NUMBERS):
+            number.getparent().drop_tree()
+    for part in headers + footers:
+        for heading in part.xpath(_HEADINGS):
+            heading.set("class", f"{heading.tag} {heading.get('class') or ''}".strip())
+            heading.tag = "div"
 
 
 def _merge_bodies(bodies, res_ids, headers, footers):
@@ -164,7 +177,13 @@ def _merge_bodies(bodies, res_ids, headers, footers):
 
 
 def _split_letters(pdf, res_ids):
-    """``{res_id: pdf}`` of a PDF of several documents, cut at their marks; None if they do not match."""
+    """``{res_id: pdf}`` of a PDF of several documents, cut at their marks, or None.
+
+    Each document runs from the page of its mark to the page before the next mark, whatever its
+    number of pages. Unless the marks are exactly ``res_ids``, in order, the first on the first
+    page (a mark missing, doubled, out of order or of another record), nothing is cut: None,
+    and the PDF stays one (the Print button then prints each letter alone), never a wrong cut.
+    """
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     starts = []
     for index in range(reader.getNumPages()):
@@ -199,6 +218,20 @@ def _take_marks(page):
     if marks:
         page[NameObject("/Annots")] = kept
     return marks
+
+
+def _without_marks(pdf):
+    """``pdf`` (one letter) with its mark taken off, as it is if it has none (already split here)."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    pages = [reader.getPage(index) for index in range(reader.getNumPages())]
+    if not [mark for page in pages for mark in _take_marks(page)]:
+        return pdf
+    writer = PdfFileWriter()
+    for page in pages:
+        writer.addPage(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def _number_pages(pdf):

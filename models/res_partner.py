@@ -2,7 +2,6 @@
 
 from odoo import api, fields, models
 
-from ..rules.phone import to_e164
 from .debt_collection_access import INTERNAL, SYSTEM, USER, require_group, require_internal
 
 
@@ -61,16 +60,9 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         help="Highest dunning level over the customer's open invoices.",
     )
-    debt_phone_e164 = fields.Char(
-        string="Phone (E.164)",
-        compute="_compute_debt_phone_e164",
-        store=True,
-        debt_write=SYSTEM,
-        help="Phone number in international format, as dialled by the phone tasks.",
-    )
     debt_phone_invalid = fields.Boolean(
         string="Invalid Phone",
-        compute="_compute_debt_phone_e164",
+        compute="_compute_debt_phone_invalid",
         store=True,
         debt_write=SYSTEM,
     )
@@ -161,12 +153,12 @@ class ResPartner(models.Model):
                 or partner.debt_is_public_body
             )
 
-    @api.depends("phone", "country_id")
-    def _compute_debt_phone_e164(self):
+    @api.depends("phone", "phone_sanitized")
+    def _compute_debt_phone_invalid(self):
+        """A number Odoo's phone validation cannot read (``phone_sanitized``, the number the
+        phone tasks dial, is then empty)."""
         for partner in self:
-            e164 = to_e164(partner.phone, partner.country_id.code or "FR")
-            partner.debt_phone_e164 = e164 or False
-            partner.debt_phone_invalid = bool(partner.phone) and not e164
+            partner.debt_phone_invalid = bool(partner.phone) and not partner.phone_sanitized
 
     def _compute_debt_level(self):
         open_moves = self.env["account.move"]._read_group(

@@ -1,23 +1,6 @@
-"""Phone numbers as the phone tasks dial them."""
+"""Phone numbers an SMS can reach (Odoo's phone validation writes them in E.164)."""
 
 import phonenumbers
-
-
-def to_e164(number, region="FR"):
-    """The E.164 form of ``number`` written in any local format, or ``None`` if invalid.
-
-    ``region`` (ISO country code) is the country assumed for numbers without a prefix.
-    """
-    if not number:
-        return None
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
 
 #: What a number may be for an SMS to reach it (a French 06/07, a number that may be either).
 _TEXTABLE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)

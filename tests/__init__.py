@@ -1,4 +1,5 @@
 from . import test_escalation
+from . import test_mail_template_batch
 from . import test_disputes_promises
 from . import test_letters
 from . import test_analytics

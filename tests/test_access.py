@@ -624,7 +624,7 @@ class TestAccess(DebtCollectionCommon):
 
         # --- what the collection computes or records: nobody
         write(R_COMPUTED, t.customer, {"debt_payer_class": "A"})
-        write(R_COMPUTED, t.customer, {"debt_phone_e164": "+33100000000"})
+        write(R_COMPUTED, t.customer, {"debt_phone_invalid": True})
         write(R_COMPUTED, t.inv1, {"debt_next_date": "2099-01-01"})
         write(R_COMPUTED, t.inv1, {"debt_level": 9})
         write(R_COMPUTED, t.inv1, {"debt_dispute": False})

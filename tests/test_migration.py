@@ -129,3 +129,33 @@ class TestMigrationPerCompany(DebtCollectionCommon):
         self.assertFalse(
             self.customer.with_company(self.other_company).debt_payer_class, "no invoice in that company"
         )
+
+
+TO_19_0_1_1_1 = f"{MODULE}/migrations/19.0.1.1.1/post-migrate.py"
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationPhone(DebtCollectionCommon):
+    """An upgrade from 19.0.1.1.0: the customer's E.164 number had its own column."""
+
+    def upgrade(self):
+        self.env.invalidate_all()
+        exec_script(self.env.cr, "19.0.1.1.0", file_path(TO_19_0_1_1_1), MODULE, "post")
+
+    def test_upgrade_drops_the_copy_of_phone_sanitized_and_the_tasks_dial_odoos(self):
+        self.customer.phone = "01 42 68 53 00"
+        self.env.flush_all()
+        sql.create_column(self.env.cr, "res_partner", "debt_phone_e164", "varchar")
+        self.env.cr.execute(
+            "UPDATE res_partner SET debt_phone_e164 = '+33142685300' WHERE id = %s", [self.customer.id]
+        )
+        with self.assertLogs("OpenUpgrade", logging.INFO) as logged:
+            self.upgrade()
+        self.assertFalse(sql.column_exists(self.env.cr, "res_partner", "debt_phone_e164"))
+        self.assertIn("INFO:OpenUpgrade:table res_partner: drop column debt_phone_e164", logged.output)
+        self.assertEqual(self.customer.phone_sanitized, "+33142685300")
+        with self.assertLogs("OpenUpgrade", logging.WARNING) as logged:
+            self.upgrade()
+        self.assertIn(
+            "WARNING:OpenUpgrade:table res_partner: column debt_phone_e164 did not exist", logged.output
+        )

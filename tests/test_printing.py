@@ -8,16 +8,23 @@ acknowledgement of receipt, which dates the formal notice's legal effects.
 """
 
 import base64
+import io
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from reportlab.pdfgen import canvas
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import format_date
+from odoo.tools.pdf import PdfFileReader
 
+from ..models.ir_actions_report import _MARKER_RE, _MARKER_URL, _split_letters
 from .common import day
-from .test_letters import LETTER_REPORT, LettersCommon, pdf_text, plain
+from .test_letters import LETTER_REPORT, REPORT_MODULE, LettersCommon, pdf_text, plain
+
+CASE_SUMMARY = "account_debt_collection.action_report_case_summary"
 
 
 @tagged("post_install", "-at_install")
@@ -154,3 +161,107 @@ class TestPrinting(LettersCommon):
         self.assertIn("Our telephone conversation of", text)
         self.assertIn("Promise to pay $ 600.00", text.replace("\u00a0", " "))
         self.assertIn(invoice.name, text)
+
+
+def marked_pdf(pages):
+    """A PDF of ``len(pages)`` pages, each with the links of its list: a record id (an int) is
+    a letter's mark, a string another link (a customer page, say) that must stay."""
+    output = io.BytesIO()
+    drawing = canvas.Canvas(output)
+    for number, links in enumerate(pages, start=1):
+        drawing.drawString(72, 720, f"sheet {number}")
+        for position, link in enumerate(links):
+            url = _MARKER_URL.format(link) if isinstance(link, int) else link
+            drawing.linkURL(url, (72, 700 - 20 * position, 80, 701 - 20 * position))
+        drawing.showPage()
+    drawing.save()
+    return output.getvalue()
+
+
+def links_of(pdf):
+    """The link targets of each page of ``pdf``."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    return [
+        [str(annotation.get_object()["/A"]["/URI"]) for annotation in (page.get("/Annots") or [])]
+        for page in (reader.getPage(index) for index in range(reader.getNumPages()))
+    ]
+
+
+@tagged("post_install", "-at_install")
+class TestLetterSplit(LettersCommon):
+    """Debian's wkhtmltopdf writes one PDF for a batch of letters and no outline: it is cut per
+    letter at the mark each letter carries on its first page, or not at all."""
+
+    def test_a_batch_is_cut_at_each_letters_mark_whatever_its_pages(self):
+        customer_page = "https://example.fr/my/debt/1"
+        pdf = marked_pdf([[7], [customer_page], [], [9], []])
+        letters = _split_letters(pdf, [7, 9])
+        self.assertEqual(list(letters), [7, 9])
+        self.assertEqual(links_of(letters[7]), [[], [customer_page], []], "3 pages, the mark taken off")
+        self.assertEqual(links_of(letters[9]), [[], []])
+
+    def test_a_missing_doubled_or_misplaced_mark_cuts_nothing(self):
+        for pages, why in (
+            ([[7], [], []], "the second letter's mark is missing"),
+            ([[], [7], [9]], "the first page carries no mark"),
+            ([[9], [7]], "the marks are not in the records' order"),
+            ([[7], [7], [9]], "a mark twice"),
+            ([[7], [9], [11]], "a mark of another record"),
+        ):
+            with self.subTest(why):
+                self.assertIsNone(_split_letters(marked_pdf(pages), [7, 9]))
+
+    def test_letters_whose_pdf_cannot_be_cut_are_printed_each_alone(self):
+        customers = self.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "street": "1 rue Neuve", "zip": "75011", "city": "Paris"}
+                for name in ("Boucherie Alpha", "Cremerie Bravo")
+            ]
+        )
+        # a letter of several pages: Odoo cannot cut the batch one page per letter
+        for i in range(40):
+            self.invoice(100.0 + i, partner=customers[0])
+        self.invoice(100.0, partner=customers[1])
+        self.escalate(day(1))
+        letters = self.Event.search([("partner_id", "in", customers.ids)], order="id")
+        unpatched = _wkhtml()._replace(is_patched_qt=False)
+        with (
+            patch(f"{REPORT_MODULE}._wkhtml", return_value=unpatched),
+            patch(f"{REPORT_MODULE}._split_letters", return_value=None) as split,
+        ):
+            streams = self.Report._render_qweb_pdf_prepare_streams(LETTER_REPORT, None, res_ids=letters.ids)
+            self.assertEqual(list(streams), [False], "one PDF of both, not a wrong cut")
+            letters.with_context(discard_logo_check=True).action_print_letters()
+        self.assertTrue(split.called)
+        for letter, other in zip(letters, reversed(letters), strict=True):
+            text = plain(pdf_text(letter.letter_attachment_id.raw))
+            self.assertIn(letter.partner_id.name, text)
+            self.assertNotIn(other.partner_id.name, text, "each letter's PDF holds that letter only")
+
+    def test_documents_of_several_headings_are_cut_per_document_and_lose_their_marks(self):
+        """A case's summary has a heading per section (no outline without a patched Qt): each
+        summary of one page is cut as Odoo cuts a PDF of one page per record, its mark taken off."""
+        customers = self.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "street": "1 rue Neuve", "zip": "75011", "city": "Paris"}
+                for name in ("Boucherie Alpha", "Cremerie Bravo")
+            ]
+        )
+        for customer in customers:
+            self.invoice(1000.0, partner=customer)
+        with freeze_time(day(31)):
+            self.env["debt.collection.case"]._action_open_for_partners(customers)
+        cases = self.env["debt.collection.case"].search([("partner_id", "in", customers.ids)], order="id")
+        self.assertEqual(cases.partner_id, customers)
+        unpatched = _wkhtml()._replace(is_patched_qt=False)
+        with patch(f"{REPORT_MODULE}._wkhtml", return_value=unpatched):
+            html, _kind = self.Report._render_qweb_html(CASE_SUMMARY, cases.ids)
+            self.assertGreater(html.decode().count("<h5"), len(cases), "several headings per case")
+            streams = self.Report._render_qweb_pdf_prepare_streams(CASE_SUMMARY, None, res_ids=cases.ids)
+        self.assertEqual(list(streams), cases.ids)
+        for case, other in zip(cases, reversed(cases), strict=True):
+            pdf = streams[case.id]["stream"].getvalue()
+            text = plain(pdf_text(pdf))
+            self.assertIn(case.name, text)
+            self.assertNotIn(other.name, text)
+            self.assertFalse(any(_MARKER_RE.match(url) for page in links_of(pdf) for url in page))

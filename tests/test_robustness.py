@@ -173,9 +173,53 @@ class TestRobustness(DebtCollectionCommon):
         self.assertFalse(self.customer.debt_phone_invalid)
         self.customer.phone = "12 <b>34"
         self.assertTrue(self.customer.debt_phone_invalid)
-        self.assertFalse(self.customer.debt_phone_e164)
+        self.assertFalse(self.customer.phone_sanitized, "no E.164 form of an invalid number")
         self.customer.phone = False
         self.assertFalse(self.customer.debt_phone_invalid, "no number is not an invalid number")
+
+    def test_french_local_formats_are_dialled_in_e164(self):
+        """The phone tasks dial Odoo's ``phone_sanitized``: a French number however written."""
+        for written in (
+            "01 42 68 53 00",
+            "01.42.68.53.00",
+            "0142685300",
+            "+33 1 42 68 53 00",
+            "0033 1 42 68 53 00",
+        ):
+            self.customer.phone = written
+            self.assertEqual(self.customer.phone_sanitized, "+33142685300", written)
+            self.assertFalse(self.customer.debt_phone_invalid, written)
+        for written in ("12", "01 42 68", "not a number", "+33 9 99"):
+            self.customer.phone = written
+            self.assertFalse(self.customer.phone_sanitized, written)
+            self.assertTrue(self.customer.debt_phone_invalid, written)
+
+    def test_the_phone_task_says_which_number_to_call(self):
+        numbers = {"Valide SAS": "01 42 68 53 00", "Invalide SARL": "12 34", "Sans Numéro SA": False}
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "email": f"compta{i}@example.fr",
+                    "phone": phone,
+                    "country_id": self.env.ref("base.fr").id,
+                }
+                for i, (name, phone) in enumerate(numbers.items())
+            ]
+        )
+        for customer in customers:
+            self.invoice(650.0, partner=customer)
+        for offset in (1, 10):
+            self.escalate(day(offset))
+        notes = {}
+        for customer in customers:
+            task = self.events(customer).filtered(lambda e: e.channel == "phone").activity_id
+            notes[customer.name] = " ".join(str(task.note).split())
+        self.assertIn('Call <a href="tel:+33142685300">+33 1 42 68 53 00</a>', notes["Valide SAS"])
+        self.assertIn("The number 12 34 is invalid: check it before calling.", notes["Invalide SARL"])
+        self.assertNotIn("tel:", notes["Invalide SARL"])
+        self.assertIn("No phone number: find one before calling.", notes["Sans Numéro SA"])
 
     def test_html_in_names_and_notes_is_escaped_in_emails_letters_and_chatter(self):
         script = "<script>alert(1)</script>"
