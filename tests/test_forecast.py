@@ -248,3 +248,34 @@ class TestForecast(DebtCollectionCommon):
             weeks = self.env["debt.collection.forecast.week"].search(action["domain"])
             self.assertEqual(round(sum(weeks.mapped("amount")), 2), 3499.99)
             self.assertEqual(set(weeks.move_id), {self.inv_a, self.inv_b, self.inv_p})
+
+    def test_the_dashboard_figure_is_computed_once_a_day(self):
+        Board = self.env["debt.collection.dashboard"].with_user(self.controller)
+        Figure = self.env["debt.collection.forecast.figure"]
+
+        def computed_now(on):
+            return self.Forecast._near_total(self.company, self.Forecast._compute_forecast(self.company, on))
+
+        with freeze_time(TODAY):
+            self.assertEqual(Form(Board).save().forecast_4_weeks, 3499.99)
+            self.assertEqual(Figure.search([]).mapped("date"), [TODAY])
+            # kept for the day: Martin paying 700 of A later that day shows tomorrow
+            self.pay(self.inv_a, 700.0, TODAY)
+            self.assertNotEqual(computed_now(TODAY), 3499.99)
+            self.assertEqual(Form(Board).save().forecast_4_weeks, 3499.99)
+        # the first opening of the next day computes it anew; the figure of the day before is gone
+        with freeze_time(day(21)):
+            self.assertEqual(Form(Board).save().forecast_4_weeks, computed_now(day(21)))
+            self.assertEqual(Figure.search([]).mapped("date"), [day(21)])
+        # the scheduled action computes it early, before any opening
+        cron = self.env.ref("account_debt_collection.ir_cron_debt_forecast_figure")
+        with freeze_time(f"{day(22)} 05:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        with freeze_time(day(22)):
+            self.assertEqual(Figure.search([]).mapped("date"), [day(22)])
+            self.assertEqual(Figure.search([]).amount_near, computed_now(day(22)))
+        # and a snapshot keeps the figure of the forecast it takes
+        with freeze_time(day(23)):
+            forecast = self.Forecast._take_snapshot(self.company, day(23))
+            self.assertEqual(Figure.search([]).mapped("date"), [day(23)])
+            self.assertEqual(Form(Board).save().forecast_4_weeks, forecast.amount_near)
