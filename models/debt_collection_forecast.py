@@ -350,11 +350,26 @@ class DebtCollectionForecast(models.Model):
         return result
 
     @api.model
-    def _near_total(self, company, today):
-        """The cash-in expected in the next 4 weeks (the dashboard's figure), computed now."""
-        return sum(
-            sum(line.weeks[:NEAR_WEEKS]) for _key, _row, line in self._compute_forecast(company, today)
+    def _near_total(self, company, computed):
+        """The cash-in expected in the next 4 weeks of the lines ``computed`` for ``company``
+        (``_compute_forecast``), rounded to its currency."""
+        return company.currency_id.round(sum(sum(line.weeks[:NEAR_WEEKS]) for _key, _row, line in computed))
+
+    @api.model
+    def _near_figure(self, company, today):
+        """The dashboard's figure: the cash-in expected in the next 4 weeks, seen on ``today``.
+        The figure kept for the day, else computed now and kept (the forecast of 100,000 open
+        items takes seconds; a read-only transaction computes it without keeping it)."""
+        Figure = self.env["debt.collection.forecast.figure"].sudo()
+        kept = Figure.search_fetch(
+            [("company_id", "=", company.id), ("date", "=", today)], ["amount_near"], limit=1
         )
+        if kept:
+            return kept.amount_near
+        amount = self._near_total(company, self._compute_forecast(company, today))
+        if not self.env.cr.readonly:
+            Figure._keep(company, today, amount)
+        return amount
 
     # ------------------------------------------------------------------ snapshots
 
@@ -365,6 +380,9 @@ class DebtCollectionForecast(models.Model):
         the same day replaces the first."""
         today = today or fields.Date.context_today(self)
         computed = self._compute_forecast(company, today)
+        self.env["debt.collection.forecast.figure"].sudo()._keep(
+            company, today, self._near_total(company, computed)
+        )
         forecast = self.sudo().search([("company_id", "=", company.id), ("date", "=", today)])
         if forecast:
             self.env.cr.execute(
@@ -423,10 +441,8 @@ class DebtCollectionForecast(models.Model):
         return self.search([("company_id", "=", company.id)], order="date desc, id desc", limit=1)
 
     @api.model
-    def _cron_snapshot(self):
-        """Scheduled action (weekly, Monday): a forecast per company with an open receivable."""
-        cron = self.env["ir.cron"]
-        companies = self.env["res.company"].browse(
+    def _companies_with_receivable(self):
+        return self.env["res.company"].browse(
             company.id
             for [company] in self.env["account.move.line"]._read_group(
                 [
@@ -437,9 +453,27 @@ class DebtCollectionForecast(models.Model):
                 ["company_id"],
             )
         )
+
+    @api.model
+    def _cron_snapshot(self):
+        """Scheduled action (weekly, Monday): a forecast per company with an open receivable."""
+        cron = self.env["ir.cron"]
+        companies = self._companies_with_receivable()
         cron._commit_progress(remaining=len(companies))
         for company in companies:
             self.with_company(company)._take_snapshot(company)
+            if not cron._commit_progress(1):
+                return
+
+    @api.model
+    def _cron_near_figures(self):
+        """Scheduled action (daily, early): the dashboard's figure of the day of each company
+        with an open receivable, so that no opening of the day waits for the forecast."""
+        cron = self.env["ir.cron"]
+        companies = self._companies_with_receivable()
+        cron._commit_progress(remaining=len(companies))
+        for company in companies:
+            self.with_company(company)._near_figure(company, fields.Date.context_today(self))
             if not cron._commit_progress(1):
                 return
 
@@ -545,6 +579,53 @@ class DebtCollectionForecast(models.Model):
         return self.env["debt.collection.forecast.actual"]._action_open_accuracy(
             self.company_id, fields.Date.context_today(self)
         )
+
+
+class DebtCollectionForecastFigure(models.Model):
+    """The dashboard's cash-in figure of the next 4 weeks, kept per company and day: computed
+    by the daily scheduled action, by a snapshot, or by the first opening of the day before
+    them (``debt.collection.forecast._near_figure``), never by hand."""
+
+    _name = "debt.collection.forecast.figure"
+    _description = "Cash-in Forecast of the Day"
+    _order = "date desc, id desc"
+
+    # the unique constraint's index serves the company's lookups
+    company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, readonly=True)
+    amount_near = fields.Monetary(string="Next 4 Weeks", readonly=True)
+
+    _one_per_day = models.Constraint(
+        "UNIQUE(company_id, date)", "A company has one cash-in figure of the next 4 weeks per day."
+    )
+
+    @api.model
+    def _keep(self, company, today, amount):
+        """Keep ``amount`` as the figure of ``company`` on ``today``, in place of those of the days
+        before. One statement: two first openings at once do not both insert (the second is
+        retried, and reads the figure)."""
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH stale AS (
+                    DELETE FROM debt_collection_forecast_figure
+                     WHERE company_id = %(company)s AND date < %(day)s
+                )
+                INSERT INTO debt_collection_forecast_figure
+                       (company_id, date, amount_near, create_date, write_date)
+                VALUES (%(company)s, %(day)s, %(amount)s, %(now)s, %(now)s)
+                    ON CONFLICT (company_id, date)
+                    DO UPDATE SET amount_near = EXCLUDED.amount_near, write_date = EXCLUDED.write_date
+                """,
+                company=company.id,
+                day=today,
+                amount=amount,
+                now=now,
+            )
+        )
+        self.invalidate_model()
 
 
 class DebtCollectionForecastLine(models.Model):

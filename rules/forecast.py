@@ -15,12 +15,16 @@ an expected date and a probability (the share of it expected within the horizon)
    share of promises the company saw kept; an instalment of a running plan likewise, with the
    share of instalments paid. Both are spread over their invoices' lines oldest first; what
    they leave (the rest of the lines, the share not kept) follows the customer's behaviour.
-4. **Behaviour.** Until its expected date (due date plus the customer's amount-weighted average
-   delay), a line is paid on a day drawn from a normal law of the customer's delay (its mean
-   and spread), given that it is not paid yet, times the share of what the customer owes that
-   it pays at all (what it paid of its invoices due in the window, against what its delay says
-   should have come in by now). The customer's own delay needs ``MIN_HISTORY`` invoices paid in
-   the window, else the company's is used.
+4. **Behaviour.** Until its expected date (due date plus the customer's average delay), a line
+   is paid on a day drawn from the customer's law of delay, given that it is not paid yet,
+   times the share of what the customer owes that it pays at all. Both are learnt from its
+   lines of the window by Kaplan-Meier (``paid_by_delay``): of what was open that many days
+   past due, the share paid that day, the lines still open included (a law learnt from the
+   payments alone misses the delays of the lines still open, the longest). Each delay seen is
+   spread over the days around it, and the law keeps the customer's own shape: one who pays
+   anywhere from 0 to 6 months late is not a bell around 3 months. The customer's own law needs
+   ``MIN_HISTORY`` invoices paid in the window, else the company's is used, with the share of
+   what the customer owes that it paid against what that law says should be in by now.
 5. **The collection curve.** Past its expected date, a line is not "this week": it is spread
    by the share of such amounts the company collected in each following week. The curve is
    learnt from the company's history: on each past week's same weekday as ``today`` in the
@@ -39,16 +43,21 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import accumulate, pairwise
 
 from .analytics import net_open_amounts
 from .dates import days_past, week_index, week_start
 
 #: Horizon of the forecast, in weeks (week 0 is the current week).
 FORECAST_WEEKS = 13
-#: Invoices paid in the window a customer needs for its own delay and spread.
+#: Invoices paid in the window a customer needs for its own delay and law.
 MIN_HISTORY = 3
-#: Narrowest spread of a delay, in days (a customer who always paid on the same day).
+#: Narrowest spread of a delay seen over the days around it, in days (a customer who always
+#: paid on the same day pays on that day give or take one).
 MIN_SPREAD = 1.0
+#: How far a delay seen is spread, in spreads (beyond, its normal law leaves 3e-7).
+KERNEL_REACH = 5
 #: Lines' worth of the company's collected share in a customer's (its prior).
 SHARE_PRIOR = 0.5
 #: First day overdue of each lateness bucket of the collection curve.
@@ -74,11 +83,7 @@ COVERED = "covered"
 APART = (EXCLUDED, HANDED_OFF, DISPUTED)
 
 
-# ---------------------------------------------------------------------- calendar
-
-
-
-
+# ---------------------------------------------------------------------- laws
 
 
 def round_days(days):
@@ -98,6 +103,60 @@ def kept_rate(kept, not_kept):
     """Share of promises (or instalments) kept, from the counts seen, with ``KEPT_PRIOR``."""
     prior_kept, prior_not = KEPT_PRIOR
     return (kept + prior_kept) / (kept + not_kept + prior_kept + prior_not)
+
+
+def _normal_cdf(x):
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+@dataclass(frozen=True)
+class DelayLaw:
+    """A law of the payment delay, in whole days from the due date (negative when early):
+    ``cdf[i]`` is the probability of a payment before day ``first + i``; none before
+    ``first``, all of it from the end of ``cdf`` on."""
+
+    first: int
+    cdf: tuple
+
+    def before(self, day):
+        """Probability of a payment before ``day`` days past due."""
+        index = day - self.first
+        if index <= 0:
+            return 0.0
+        return self.cdf[min(index, len(self.cdf) - 1)]
+
+
+@lru_cache(maxsize=256)
+def _kernel(spread):
+    """A normal law of ``spread`` days on whole days: ``(reach, probability of each day from
+    -reach to reach)``, the little beyond ``reach`` shared among them."""
+    reach = math.ceil(KERNEL_REACH * spread)
+    below = [_normal_cdf((offset - 0.5) / spread) for offset in range(-reach, reach + 2)]
+    kernel = [after - before for before, after in pairwise(below)]
+    total = sum(kernel)
+    return reach, tuple(density / total for density in kernel)
+
+
+def delay_law(weights, spread):
+    """The ``DelayLaw`` of the delays ``weights`` (``{days: weight}``), each spread over the
+    days around it by a normal law of ``spread`` days (to a tenth of a day): a single delay seen
+    is a normal law around it, many take their own shape."""
+    reach, kernel = _kernel(round(spread, 1))
+    scale = sum(weights.values())
+    low = min(weights)
+    mass = [0.0] * (max(weights) - low + 2 * reach + 1)
+    for day, weight in weights.items():
+        start = day - low
+        share = weight / scale
+        mass[start : start + len(kernel)] = [
+            before + share * density
+            for before, density in zip(mass[start : start + len(kernel)], kernel, strict=True)
+        ]
+    return DelayLaw(low - reach, tuple(accumulate(mass, initial=0.0)))
+
+
+#: Paid on the due date, give or take a day: the law of a company with no history.
+ON_THE_DUE_DATE = delay_law({0: 1.0}, MIN_SPREAD)
 
 
 # ---------------------------------------------------------------------- inputs
@@ -163,12 +222,12 @@ class Plan:
 
 @dataclass(frozen=True)
 class Behaviour:
-    """How a customer pays: mean and spread of its delay (days from due date to payment,
-    negative when early), and the share of what it owes that it pays at all (``behaviours``).
-    ``own``: its delay is from its own history, not the company's."""
+    """How a customer pays: the mean of its delay (days from due date to payment, negative
+    when early) and its law, and the share of what it owes that it pays at all
+    (``behaviours``). ``own``: its law is from its own history, not the company's."""
 
     delay: float = 0.0
-    spread: float = MIN_SPREAD
+    law: DelayLaw = ON_THE_DUE_DATE
     paid_share: float = 1.0
     own: bool = False
 
@@ -200,71 +259,121 @@ def behaviours(history, today, start):
     """``(company, {partner: Behaviour})`` learnt from the lines ``history`` over the window
     ``start``..``today``.
 
-    Delay: amount-weighted mean and standard deviation of (payment date - due date) of the
-    payments made in the window; a customer with fewer than ``MIN_HISTORY`` lines paid takes
-    the company's. Collected share: of the lines due in the window, net of what was credited,
-    what was collected by ``today`` against what the delay says should have been by then
-    (each line's amount times the probability of a payment by its age); it tells a customer
-    who pays late from one who does not pay. Each line weighs the cube of the probability
-    that it should be paid by now (a line near its expected date, paid or not by chance, says
-    little), and the company's share weighs as ``SHARE_PRIOR`` lines.
+    The company, and each customer with ``MIN_HISTORY`` lines paid in the window, by its own
+    lines: its delay is the amount-weighted mean of the delays of the payments made in the
+    window; its law and its share paid at all are its lines' ``paid_by_delay``, each delay
+    spread over the days around it (``delay_law``) by the normal reference bandwidth: 1.06 x
+    the spread of the delays paid x the lines paid ^ -1/5.
+
+    A customer with fewer lines paid takes the company's delay and law, and its collected
+    share: of its lines due in the window, net of what was credited, what was collected by
+    ``today`` against what the law says should have been by then (each line's amount times
+    the probability of a payment by its age); it tells a new customer from one who does not
+    pay. Each line weighs the cube of the probability that it should be paid by now (a line
+    near its expected date, paid or not by chance, says little), and the company's share
+    weighs as ``SHARE_PRIOR`` lines.
     """
-    delays = defaultdict(lambda: [0.0, 0.0, 0.0, 0])  # amount, amount x delay, amount x delay², lines
+    lines_of = defaultdict(list)
+    payments_of = defaultdict(list)  # partner -> [(delay, amount)] of the payments in the window
+    lines_paid = defaultdict(int)
     due_lines = defaultdict(list)  # partner -> [(due, basis, collected)]
     for line in history:
-        paid = [(day, amount) for day, amount in line.collections if start <= day <= today]
-        if paid:
-            sums = delays[line.partner]
-            for day, amount in paid:
-                delay = days_past(line.due, day)
-                sums[0] += amount
-                sums[1] += amount * delay
-                sums[2] += amount * delay * delay
-            sums[3] += 1
+        lines_of[line.partner].append(line)
+        payments = [
+            (days_past(line.due, day), amount) for day, amount in line.collections if start <= day <= today
+        ]
+        if payments:
+            payments_of[line.partner] += payments
+            lines_paid[line.partner] += 1
         if start <= line.due <= today:
             basis = line.amount - sum(amount for _day, amount in line.settlements)
             if basis > EPSILON:
                 collected = sum(amount for day, amount in line.collections if day <= today)
                 due_lines[line.partner].append((line.due, basis, min(collected, basis)))
 
-    def delay_and_spread(amount, weighted, squared):
-        mean = weighted / amount
-        return mean, max(math.sqrt(max(squared / amount - mean * mean, 0.0)), MIN_SPREAD)
-
-    total = [sum(sums[i] for sums in delays.values()) for i in range(3)]
-    company_delay, company_spread = delay_and_spread(*total) if total[0] > EPSILON else (0.0, MIN_SPREAD)
-    timing = {}
-    for partner in set(delays) | set(due_lines):
-        sums = delays.get(partner)
-        own = bool(sums) and sums[3] >= MIN_HISTORY
-        timing[partner] = (*(delay_and_spread(*sums[:3]) if own else (company_delay, company_spread)), own)
-
-    evidence = {}  # partner -> (collected, expected by now, weight), each line weighed by_now³
-    for partner, rows in due_lines.items():
-        delay, spread, _own = timing[partner]
-        collected = expected = weight = 0.0
-        for due, basis, paid in rows:
-            by_now = _normal_cdf((days_past(due, today) - 0.5 - delay) / spread)
-            collected += paid * by_now**3
-            expected += basis * by_now**4
-            weight += by_now**3
-        evidence[partner] = (collected, expected, weight)
-    expected_total = sum(expected for _c, expected, _w in evidence.values())
-    company_share = (
-        sum(collected for collected, _e, _w in evidence.values()) / expected_total
-        if expected_total > EPSILON
-        else 1.0
-    )
-    company = Behaviour(company_delay, company_spread, company_share)
-
+    every_payment = [payment for payments in payments_of.values() for payment in payments]
+    company = _own(history, every_payment, sum(lines_paid.values()), today, start) or Behaviour()
     partners = {}
-    for partner, (delay, spread, own) in timing.items():
-        share = company_share
-        collected, expected, weight = evidence.get(partner, (0.0, 0.0, 0.0))
-        if expected > EPSILON:
-            share = (weight * collected / expected + SHARE_PRIOR * company_share) / (weight + SHARE_PRIOR)
-        partners[partner] = Behaviour(delay, spread, share, own)
+    for partner, lines in lines_of.items():
+        own = None
+        if lines_paid[partner] >= MIN_HISTORY:
+            own = _own(lines, payments_of[partner], lines_paid[partner], today, start)
+        partners[partner] = own or Behaviour(
+            company.delay, company.law, _collected_share(due_lines[partner], company, today)
+        )
     return company, partners
+
+
+def _own(lines, payments, paid_lines, today, start):
+    """The ``Behaviour`` that ``lines`` show, ``payments`` ``(delay, amount)`` in the window
+    having been made on ``paid_lines`` of them (see ``behaviours``); None without payments."""
+    amount = sum(paid for _delay, paid in payments)
+    law, unpaid = paid_by_delay(lines, today, start)
+    if amount <= EPSILON or not law:
+        return None
+    mean = sum(delay * paid for delay, paid in payments) / amount
+    variance = sum(paid * (delay - mean) ** 2 for delay, paid in payments) / amount
+    spread = max(1.06 * math.sqrt(variance) * paid_lines ** (-0.2), MIN_SPREAD)
+    return Behaviour(mean, delay_law(law, spread), 1.0 - unpaid, own=True)
+
+
+def _collected_share(rows, company, today):
+    """The collected share of a customer with too little history of its own, from its lines
+    due in the window, ``rows`` ``(due, basis, collected)`` (see ``behaviours``)."""
+    collected = expected = weight = 0.0
+    for due, basis, paid in rows:
+        by_now = company.law.before(days_past(due, today))
+        collected += paid * by_now**3
+        expected += basis * by_now**4
+        weight += by_now**3
+    if expected <= EPSILON:
+        return company.paid_share
+    return (weight * collected / expected + SHARE_PRIOR * company.paid_share) / (weight + SHARE_PRIOR)
+
+
+def paid_by_delay(lines, today, start):
+    """``({days past due: probability of a payment that day}, probability of none by the
+    latest of those days)``, learnt from ``lines`` over the window ``start``..``today`` by
+    Kaplan-Meier.
+
+    A line is watched from the first day of the window or its own date, whichever is later,
+    until it is paid, otherwise settled, or the eve of ``today`` (a day not over is not seen
+    whole). On each day past due, what was paid of the lines that many days past due, against
+    all that was open and watched of them, is the chance that what was not paid before is
+    paid that day. Amounts weigh. A line still open weighs on every day it was watched: the
+    law of the payments alone would miss the delays of the lines still open, the longest.
+    """
+    watched = defaultdict(float)  # days past due -> change, from that day, of the amount watched
+    paid = defaultdict(float)
+    for line in lines:
+        first = max(days_past(line.due, start), days_past(line.due, line.date))
+        last = days_past(line.due, today) - 1
+        reductions = sorted(
+            [(days_past(line.due, day), amount, True) for day, amount in line.collections]
+            + [(days_past(line.due, day), amount, False) for day, amount in line.settlements]
+        )
+        open_amount = line.amount - sum(amount for delay, amount, _cash in reductions if delay < first)
+        if last < first or open_amount <= EPSILON:
+            continue
+        watched[first] += open_amount
+        for delay, amount, cash in reductions:
+            if first <= delay <= last:
+                amount = min(amount, open_amount)
+                if cash:
+                    paid[delay] += amount
+                watched[delay + 1] -= amount
+                open_amount -= amount
+        watched[last + 1] -= open_amount
+    law = {}
+    unpaid = 1.0
+    amount = 0.0
+    for delay in sorted(watched.keys() | paid.keys()):
+        amount += watched.get(delay, 0.0)
+        if paid.get(delay, 0.0) > EPSILON and amount > EPSILON:
+            hazard = min(paid[delay] / amount, 1.0)
+            law[delay] = unpaid * hazard
+            unpaid *= 1.0 - hazard
+    return law, unpaid
 
 
 def expected_date(due, behaviour):
@@ -384,10 +493,6 @@ def learn(history, today, start, promises=(0, 0), instalments=(0, 0), apart=(), 
 # ---------------------------------------------------------------------- forecasting
 
 
-def _normal_cdf(x):
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
 @dataclass(frozen=True)
 class Model:
     """What a company's history says (``learn``), ready to forecast its open lines."""
@@ -424,22 +529,16 @@ class Model:
 
     def _delay_shares(self, due, behaviour):
         """Share of a line due on ``due`` paid in each week, given that it is not paid yet."""
-        mean = (due - self.today).days + behaviour.delay  # in days from today
-        spread = behaviour.spread
+        law = behaviour.law
         share = behaviour.paid_share
-
-        def before(day):  # probability of a payment before day offset ``day`` (exclusive)
-            return share * _normal_cdf((day - 0.5 - mean) / spread)
-
-        unpaid = 1.0 - before(0)
+        age = days_past(due, self.today)
+        unpaid = 1.0 - share * law.before(age)
         if unpaid <= EPSILON:
             return (0.0,) * self.weeks
-        first = -self.today.weekday()
-        shares = []
-        for week in range(self.weeks):
-            start = max(first + 7 * week, 0)
-            shares.append((before(first + 7 * week + 7) - before(start)) / unpaid)
-        return tuple(shares)
+        # each week's first day and the last one's end, in days past due; week 0 from today
+        monday = age - self.today.weekday()
+        paid = [law.before(day) for day in (age, *(monday + 7 * week for week in range(1, self.weeks + 1)))]
+        return tuple(share * (paid[week + 1] - paid[week]) / unpaid for week in range(self.weeks))
 
     def _median_day(self, shares):
         """The first day of the week by which half the expected part is in; None if nothing is."""

@@ -368,6 +368,7 @@ class TestAccess(DebtCollectionCommon):
             env["res.partner"]._debt_refresh_payer_profiles(NOW)
             cls.customer.with_company(company).sudo().debt_insurer_id = cls.agency
             cls.forecast = env["debt.collection.forecast"]._take_snapshot(company, NOW)
+            cls.figure = env["debt.collection.forecast.figure"].search([("company_id", "=", company.id)])
             cls.run_log = env["debt.collection.run.log"].search([("company_id", "=", company.id)], limit=1)
             cls.profile = env["debt.collection.payer.profile"].search([("partner_id", "=", cls.customer.id)])
             cls.trend = env["debt.collection.delay.trend"].search([("move_id", "=", cls.paid.id)])
@@ -644,13 +645,16 @@ class TestAccess(DebtCollectionCommon):
         )
         write(R_COMPUTED, t.forecast, {"date": day(1)})
         write(R_COMPUTED, t.forecast.line_ids[:1], {"amount": 0.0})
+        write(R_COMPUTED, t.figure, {"amount_near": 0.0})
         write(R_COMPUTED, t.run_log, {"error_count": 0})
         create(
             R_COMPUTED, "debt.collection.forecast", {"company_id": A, "date": day(2), "week_start": day(1)}
         )
         create(R_COMPUTED, "debt.collection.forecast.line", lambda: {"forecast_id": t.forecast.id})
+        create(R_COMPUTED, "debt.collection.forecast.figure", {"company_id": A, "date": day(3)})
         create(R_COMPUTED, "debt.collection.run.log", {"company_id": A, "date": NOW})
         unlink(R_COMPUTED, t.forecast.line_ids[:1])
+        unlink(R_COMPUTED, t.figure)
         unlink(R_COMPUTED, t.run_log)
         load(R_COMPUTED, "debt.collection.forecast", [".id", "date"], [str(t.forecast.id), "2026-01-01"])
         load(
@@ -660,6 +664,7 @@ class TestAccess(DebtCollectionCommon):
             [str(t.forecast.line_ids[:1].id), "0"],
         )
         load(R_COMPUTED, "debt.collection.run.log", [".id", "error_count"], [str(t.run_log.id), "0"])
+        load(R_COMPUTED, "debt.collection.forecast.figure", [".id", "amount_near"], [str(t.figure.id), "0"])
         for view_model in (
             "debt.collection.payer.profile",
             "debt.collection.delay.trend",
@@ -1036,6 +1041,7 @@ class TestAccess(DebtCollectionCommon):
             t.forecast.line_ids[:1],
             t.env["debt.collection.forecast.week"].search([("forecast_id", "=", t.forecast.id)], limit=1),
             t.forecast.row_ids[:1],
+            t.figure,
         ):
             read(record, ["display_name"], row=R_REPORTS)
         call(R_REPORTS, t.profile, "action_open_partner")

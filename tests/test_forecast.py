@@ -13,8 +13,8 @@ class TestForecast(DebtCollectionCommon):
     """The cash-in forecast of a small ledger, every row worked out by hand.
 
     Boulangerie Martin paid three invoices of 1000 exactly 10 days late (due D-80, D-70,
-    D-60): its own delay is 10 days, its spread the floor of 1 day. It owes A, 1000 due today,
-    and has an open credit note of 300.
+    D-60): its own delay is 10 days, give or take the narrowest spread of 1 day. It owes A,
+    1000 due today, and has an open credit note of 300.
     Transports Durand owes B, 2000 due D-10, promised 1500 for Thursday D+23, and C, 700 due
     D+25, disputed.
     Petit Traiteur owes P, 3000 due D-60, on a payment plan: 1000 on D+24, D+38 and D+52.
@@ -101,17 +101,15 @@ class TestForecast(DebtCollectionCommon):
         self.assertEqual(forecast.week_start, TODAY)
         lines = {line.move_id: line for line in forecast.line_ids}
         # A: 1000 less Martin's credit note of 300 = 700, expected on its due date + 10 days,
-        # Thursday 30 April, with Martin's collected share: it paid 3000 of the 3000 its delay
-        # says it should have by now; the company 3000 of 8000 (B and P, by the company's delay of
-        # 10 days, should have been paid): (3 x 1 + 0.5 x 0.375) / 3.5 = 0.910714. Its law,
-        # normal around day 10 from today with a spread of 1 day: days 7-13 hold
-        # Φ(3.5) - Φ(-3.5) = 0.999535 of it, days 0-6 and 14-20 0.000233 each:
-        # 700 x 0.910714 x 0.999535 = 637.20 next week, 0.15 this week and the week after.
+        # Thursday 30 April, with the share Martin pays at all: 10 days past due, all it owed
+        # that late (3000) was paid. Its law, normal around day 10 from today with a spread of
+        # 1 day: days 7-13 hold Φ(3.5) - Φ(-3.5) = 0.999535 of it, days 0-6 and 14-20
+        # 0.000233 each: 699.67 next week, 0.16 this week and the week after.
         a = lines[self.inv_a]
         self.assertEqual((a.source, a.amount_residual, a.amount_open), ("delay", 1000.0, 700.0))
         self.assertEqual(a.expected_date, day(30))
-        self.assertEqual((a.amount_week_0, a.amount_week_1, a.amount_week_2), (0.15, 637.20, 0.15))
-        self.assertAlmostEqual(a.probability, 637.5 / 700, places=4)
+        self.assertEqual((a.amount_week_0, a.amount_week_1, a.amount_week_2), (0.16, 699.67, 0.16))
+        self.assertAlmostEqual(a.probability, 699.99 / 700, places=4)
         self.assertEqual(lines[self.refund_martin].source, "covered")
         # B: 1500 promised for Thursday, kept with the share of promises kept (none seen yet:
         # 4 in 5): 1200 this week; the 800 left is past its expected date, and the company
@@ -140,14 +138,14 @@ class TestForecast(DebtCollectionCommon):
         self.assertEqual(
             self.rows(forecast),
             {
-                "2026-04-20": (2000.15, 0.0),  # A 0.15, B 1200, P 800
-                "2026-04-27": (637.20, 0.0),
-                "2026-05-04": (800.15, 0.0),
+                "2026-04-20": (2000.16, 0.0),  # A 0.16, B 1200, P 800
+                "2026-04-27": (699.67, 0.0),
+                "2026-05-04": (800.16, 0.0),
                 "2026-05-11": (0.0, 0.0),
                 "2026-05-18": (800.0, 0.0),
                 **{week: (0.0, 0.0) for week in ("2026-05-25", "2026-06-01", "2026-06-08", "2026-06-15")},
                 **{week: (0.0, 0.0) for week in ("2026-06-22", "2026-06-29", "2026-07-06", "2026-07-13")},
-                "later": (1462.50, 0.0),  # A 62.50, B 800, P 600
+                "later": (1400.01, 0.0),  # A 0.01, B 800, P 600
                 "excluded": (800.0, 0.0),
                 "handed_off": (3000.0, 0.0),
                 "disputed": (700.0, 0.0),
@@ -158,8 +156,8 @@ class TestForecast(DebtCollectionCommon):
         # credits by the customers forecast (A 700, B 2000, P 3000)
         self.assertEqual(forecast.amount_open, 9950.0)
         self.assertEqual(sum(row.amount_forecast for row in forecast.row_ids), 9950.0)
-        self.assertEqual(forecast.amount_near, 3437.50)
-        self.assertEqual(forecast.amount_total, 4237.50)
+        self.assertEqual(forecast.amount_near, 3499.99)
+        self.assertEqual(forecast.amount_total, 4299.99)
         self.assertLessEqual(forecast.amount_total, 5700.0)
         self.assertEqual(forecast.amount_apart, 4500.0)
         for line in forecast.line_ids:
@@ -170,7 +168,7 @@ class TestForecast(DebtCollectionCommon):
         weeks = self.env["debt.collection.forecast.week"].search(row.action_open()["domain"])
         self.assertEqual(
             {(w.move_id, w.amount) for w in weeks},
-            {(self.inv_a, 0.15), (self.inv_b, 1200.0), (self.inv_p, 800.0)},
+            {(self.inv_a, 0.16), (self.inv_b, 1200.0), (self.inv_p, 800.0)},
         )
         apart = forecast.row_ids.filtered(lambda r: r.kind == "handed_off")
         self.assertEqual(
@@ -198,21 +196,21 @@ class TestForecast(DebtCollectionCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         rows = self.rows(forecast)
-        self.assertEqual(rows["2026-04-20"], (2000.15, 1000.0))
-        self.assertEqual(rows["2026-04-27"], (637.20, 700.0))
-        self.assertEqual(rows["2026-05-04"], (800.15, 0.0))
+        self.assertEqual(rows["2026-04-20"], (2000.16, 1000.0))
+        self.assertEqual(rows["2026-04-27"], (699.67, 700.0))
+        self.assertEqual(rows["2026-05-04"], (800.16, 0.0))
 
         # Four weeks later, the first four weeks of this weekly forecast are over:
-        # |2000.15 - 1000| + |637.20 - 700| + |800.15 - 0| + 0 = 1863.10 of 1700 collected;
-        # bias (3437.50 - 1700) / 1700.
+        # |2000.16 - 1000| + |699.67 - 700| + |800.16 - 0| + 0 = 1800.65 of 1700 collected;
+        # bias (3499.99 - 1700) / 1700.
         with freeze_time(day(48)):
             self.env.invalidate_all()
             self.assertTrue(forecast.error_measured)
-            self.assertAlmostEqual(forecast.error_share, 1863.10 / 1700, places=6)
-            self.assertAlmostEqual(forecast.bias_share, 1737.50 / 1700, places=6)
+            self.assertAlmostEqual(forecast.error_share, 1800.65 / 1700, places=6)
+            self.assertAlmostEqual(forecast.bias_share, 1799.99 / 1700, places=6)
             board = self.env["debt.collection.dashboard"].with_user(self.controller).create({})
-            self.assertAlmostEqual(board.forecast_error, 1863.10 / 1700, places=6)
-            self.assertAlmostEqual(board.forecast_bias, 1737.50 / 1700, places=6)
+            self.assertAlmostEqual(board.forecast_error, 1800.65 / 1700, places=6)
+            self.assertAlmostEqual(board.forecast_bias, 1799.99 / 1700, places=6)
             measured = self.env["debt.collection.forecast.actual"].search(
                 board.action_open_forecast_accuracy()["domain"]
             )
@@ -226,7 +224,7 @@ class TestForecast(DebtCollectionCommon):
             self.assertEqual(board.display_name, f"{self.company.name} on 04/20/2026")
             # no forecast was ever taken: the figure is computed now
             self.assertFalse(self.env["debt.collection.forecast"].search([]))
-            self.assertEqual(board.forecast_4_weeks, 3437.50)
+            self.assertEqual(board.forecast_4_weeks, 3499.99)
             self.assertEqual(board.amount_open, 9950.0)
             self.assertLessEqual(board.forecast_4_weeks, board.amount_open)
             # overdue: B 2000, P 3000, W 3000, X 800, Martin's credit note -300; over 90 days: W
@@ -248,5 +246,36 @@ class TestForecast(DebtCollectionCommon):
             self.assertEqual(profiles.partner_id, self.martin | self.durand | self.exclu)
             action = board.action_open_forecast()
             weeks = self.env["debt.collection.forecast.week"].search(action["domain"])
-            self.assertEqual(round(sum(weeks.mapped("amount")), 2), 3437.50)
+            self.assertEqual(round(sum(weeks.mapped("amount")), 2), 3499.99)
             self.assertEqual(set(weeks.move_id), {self.inv_a, self.inv_b, self.inv_p})
+
+    def test_the_dashboard_figure_is_computed_once_a_day(self):
+        Board = self.env["debt.collection.dashboard"].with_user(self.controller)
+        Figure = self.env["debt.collection.forecast.figure"]
+
+        def computed_now(on):
+            return self.Forecast._near_total(self.company, self.Forecast._compute_forecast(self.company, on))
+
+        with freeze_time(TODAY):
+            self.assertEqual(Form(Board).save().forecast_4_weeks, 3499.99)
+            self.assertEqual(Figure.search([]).mapped("date"), [TODAY])
+            # kept for the day: Martin paying 700 of A later that day shows tomorrow
+            self.pay(self.inv_a, 700.0, TODAY)
+            self.assertNotEqual(computed_now(TODAY), 3499.99)
+            self.assertEqual(Form(Board).save().forecast_4_weeks, 3499.99)
+        # the first opening of the next day computes it anew; the figure of the day before is gone
+        with freeze_time(day(21)):
+            self.assertEqual(Form(Board).save().forecast_4_weeks, computed_now(day(21)))
+            self.assertEqual(Figure.search([]).mapped("date"), [day(21)])
+        # the scheduled action computes it early, before any opening
+        cron = self.env.ref("account_debt_collection.ir_cron_debt_forecast_figure")
+        with freeze_time(f"{day(22)} 05:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        with freeze_time(day(22)):
+            self.assertEqual(Figure.search([]).mapped("date"), [day(22)])
+            self.assertEqual(Figure.search([]).amount_near, computed_now(day(22)))
+        # and a snapshot keeps the figure of the forecast it takes
+        with freeze_time(day(23)):
+            forecast = self.Forecast._take_snapshot(self.company, day(23))
+            self.assertEqual(Figure.search([]).mapped("date"), [day(23)])
+            self.assertEqual(Form(Board).save().forecast_4_weeks, forecast.amount_near)

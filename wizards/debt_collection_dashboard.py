@@ -47,7 +47,9 @@ class DebtCollectionDashboard(models.TransientModel):
     forecast_4_weeks = fields.Monetary(
         string="Cash-in Next 4 Weeks",
         compute="_compute_forecast",
-        help="Computed now from the open receivable: the cash-in forecast of this week and the three after.",
+        help="The cash-in forecast of this week and the three after, computed once a day from the "
+        "open receivable (early in the morning, or at the first opening of the day) and kept for "
+        "the day; taking the forecast again computes it anew.",
     )
     forecast_error = fields.Float(string="Forecast Error (8 Weeks)", compute="_compute_forecast")
     forecast_bias = fields.Float(string="Forecast Bias (8 Weeks)", compute="_compute_forecast")
@@ -163,7 +165,7 @@ class DebtCollectionDashboard(models.TransientModel):
     @api.depends("company_id")
     @api.depends_context("tz")
     def _compute_forecast(self):
-        """The 4-week figure from the open receivable now, and the error of the last 8 weeks."""
+        """The 4-week figure of the day, and the error of the last 8 weeks."""
         Forecast = self.env["debt.collection.forecast"]
         for board in self:
             today = fields.Date.context_today(board)
@@ -171,7 +173,7 @@ class DebtCollectionDashboard(models.TransientModel):
                 board.update({"forecast_4_weeks": 0.0, "forecast_error": 0.0, "forecast_bias": 0.0})
                 board.forecast_measured = False
                 continue
-            board.forecast_4_weeks = Forecast.with_company(board.company_id)._near_total(
+            board.forecast_4_weeks = Forecast.with_company(board.company_id)._near_figure(
                 board.company_id, today
             )
             measured = Forecast._accuracy(board.company_id, today)

@@ -1,3 +1,4 @@
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -23,10 +24,12 @@ from rules.forecast import (
     Promise,
     behaviours,
     collection_curve,
+    delay_law,
     forecast_error,
     kept_rate,
     lateness_bucket,
     learn,
+    paid_by_delay,
     round_weeks,
     week_index,
     week_start,
@@ -65,18 +68,77 @@ def test_kept_rate_starts_at_four_in_five():
 # ---------------------------------------------------------------------- behaviour
 
 
-def test_delay_and_spread_are_amount_weighted():
-    # Paid 10 days late (1000), 20 days (1000), 30 days (2000):
-    # mean (10000 + 20000 + 60000) / 4000 = 22.5; variance 575 - 22.5² = 68.75.
+def normal_cdf(x):
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def test_a_delay_seen_once_is_a_normal_law_around_it():
+    # paid on day 10, give or take a day: before day 10 means by day 9, Φ((9.5 - 10) / 1)
+    law = delay_law({10: 1000.0}, MIN_SPREAD)
+    for day in (7, 9, 10, 11, 14):
+        assert law.before(day) == pytest.approx(normal_cdf(day - 10.5), abs=1e-7)
+    assert law.before(-100) == 0.0
+    assert law.before(100) == pytest.approx(1.0)
+
+
+def test_a_customer_who_pays_anywhere_is_not_a_bell():
+    # Thirteen invoices of 1000 due a week apart, paid 0, 10, ... 120 days late. A bell of the
+    # same mean and spread (60 and 37.4 days) would put 17 % of it before day 25; the law
+    # learnt keeps the customer's shape: 3 of 13 (days 0, 10 and 20).
+    history = [
+        PastLine(n, 7, days(-330 + 7 * n), days(-300 + 7 * n), 1000.0, ((days(-300 + 17 * n), 1000.0),))
+        for n in range(13)
+    ]
+    _company, partners = behaviours(history, TODAY, days(-364))
+    assert partners[7].delay == pytest.approx(60.0)
+    assert partners[7].law.before(25) == pytest.approx(3 / 13, abs=0.01)
+    assert normal_cdf((24.5 - 60) / 37.4) == pytest.approx(0.17, abs=0.005)
+
+
+def test_the_law_of_delay_weighs_amounts():
+    # Paid 10 days late (1000), 20 days (1000), 30 days (2000)
     history = [
         PastLine(1, 7, days(-100), days(-80), 1000.0, ((days(-70), 1000.0),)),
         PastLine(2, 7, days(-90), days(-70), 1000.0, ((days(-50), 1000.0),)),
         PastLine(3, 7, days(-80), days(-60), 2000.0, ((days(-30), 2000.0),)),
     ]
+    assert paid_by_delay(history, TODAY, days(-180)) == (
+        {10: pytest.approx(0.25), 20: pytest.approx(0.25), 30: pytest.approx(0.5)},
+        pytest.approx(0.0),
+    )
     _company, partners = behaviours(history, TODAY, days(-180))
     assert partners[7].own
+    # (10000 + 20000 + 60000) / 4000
     assert partners[7].delay == pytest.approx(22.5)
-    assert partners[7].spread == pytest.approx(68.75**0.5)
+    assert partners[7].paid_share == pytest.approx(1.0)
+
+
+def test_a_line_still_open_makes_the_law_longer():
+    # Paid 10 days late (1000) and 20 days late (1000); a third line of 2000 is still open 25
+    # days past due. On day 10, 1000 of the 4000 then open that late was paid: 1/4; on day 20,
+    # 1000 of 3000: 3/4 x 1/3; the 2000 left, watched until yesterday (day 24), is not paid.
+    history = [
+        PastLine(1, 7, days(-100), days(-80), 1000.0, ((days(-70), 1000.0),)),
+        PastLine(2, 7, days(-90), days(-70), 1000.0, ((days(-50), 1000.0),)),
+        PastLine(3, 7, days(-55), days(-25), 2000.0),
+    ]
+    law, unpaid = paid_by_delay(history, TODAY, days(-180))
+    assert law == {10: pytest.approx(0.25), 20: pytest.approx(0.25)}
+    assert unpaid == pytest.approx(0.5)
+    # the payments alone would say 1 in 2 paid by day 10; a payment today is not seen yet
+    history[2] = PastLine(3, 7, days(-55), days(-25), 2000.0, ((TODAY, 2000.0),))
+    assert paid_by_delay(history, TODAY, days(-180))[0] == law
+
+
+def test_the_window_watches_a_line_from_its_first_day():
+    # Due 100 days ago, paid 40 days ago (60 days late); the window opens 50 days ago: the line
+    # is watched from 50 days past due, as are the others then open that late.
+    history = [
+        PastLine(1, 7, days(-130), days(-100), 1000.0, ((days(-40), 1000.0),)),
+        PastLine(2, 7, days(-20), days(10), 1000.0),  # not due yet: watched before its due date
+    ]
+    assert paid_by_delay(history, TODAY, days(-50)) == ({60: pytest.approx(1.0)}, pytest.approx(0.0))
+    assert paid_by_delay(history, TODAY, days(-30)) == ({}, 1.0)
 
 
 def test_few_payments_take_the_company_delay():
@@ -96,10 +158,10 @@ def test_few_payments_take_the_company_delay():
 
 
 def test_collected_share_tells_a_late_payer_from_one_who_does_not_pay():
-    # Customer 1 always pays exactly 10 days late (spread at its floor of one day), and has one
-    # invoice 30 days overdue unpaid: by its delay each of its four invoices should be paid
-    # by now (probability 1), 3000 of 4000 came in: 0.75. Customer 2 never paid: it takes the
-    # company's delay, two invoices of 1000 due 60 and 40 days ago, nothing came in.
+    # Customer 1 always pays exactly 10 days late, and has one invoice 30 days overdue unpaid:
+    # 10 days past due, its four invoices were open, 3000 of the 4000 was paid then and none
+    # after: 0.75. Customer 2 never paid: it takes the company's delay, two invoices of 1000
+    # due 60 and 40 days ago, nothing came in.
     history = [
         PastLine(1, 1, days(-150), days(-120), 1000.0, ((days(-110), 1000.0),)),
         PastLine(2, 1, days(-130), days(-100), 1000.0, ((days(-90), 1000.0),)),
@@ -110,12 +172,14 @@ def test_collected_share_tells_a_late_payer_from_one_who_does_not_pay():
     ]
     company, partners = behaviours(history, TODAY, days(-180))
     assert partners[1].delay == 10.0
-    assert partners[1].spread == MIN_SPREAD
+    # paid on day 10 give or take a day, the narrowest spread
+    assert partners[1].law.before(10) == pytest.approx(normal_cdf(-0.5))
+    assert partners[1].paid_share == pytest.approx(0.75)
     assert partners[2].delay == company.delay == 10.0
-    # company: 3000 collected of 6000 expected by now
+    # company: 10 days past due, 3000 of the 6000 then open was paid
     assert company.paid_share == pytest.approx(0.5)
-    # the company's share weighs as half a line: (4 x 0.75 + 0.5 x 0.5) / 4.5, (2 x 0 + 0.25) / 2.5
-    assert partners[1].paid_share == pytest.approx(3.25 / 4.5)
+    # customer 2 by the company's law: both its invoices should be in by now (probability 1),
+    # nothing came in, and the company's share weighs as half a line: (2 x 0 + 0.5 x 0.5) / 2.5
     assert partners[2].paid_share == pytest.approx(0.1)
 
 
@@ -142,7 +206,7 @@ def test_credit_notes_are_no_collection():
 
 
 def on_time(_partner):
-    return Behaviour(delay=0.0, spread=MIN_SPREAD, paid_share=1.0)
+    return Behaviour(delay=0.0, paid_share=1.0)
 
 
 def test_collection_curve_by_lateness_and_week():
@@ -179,7 +243,7 @@ def test_a_customer_who_does_not_pay_does_not_dilute_the_curve():
     never = [PastLine(100 + key, 2, due - timedelta(days=30), due, 100.0) for key in range(10)]
 
     def behaviour_of(partner):
-        return Behaviour(delay=0.0, spread=MIN_SPREAD, paid_share=1.0 if partner == 1 else 0.0)
+        return Behaviour(delay=0.0, paid_share=1.0 if partner == 1 else 0.0)
 
     bucket_56 = lateness_bucket(56)
     assert collection_curve(payers + never, behaviour_of, TODAY, days(-182))[bucket_56][0] == pytest.approx(
@@ -211,7 +275,7 @@ CURVE = tuple(((0.2, 0.1) + (0.0,) * 11) for _bucket in range(9))
 def model(**values):
     return Model(
         today=TODAY,
-        company=Behaviour(delay=0.0, spread=MIN_SPREAD, paid_share=1.0),
+        company=Behaviour(delay=0.0, paid_share=1.0),  # on the due date, give or take a day
         partners=values.pop("partners", {}),
         curve=values.pop("curve", CURVE),
         promise_rate=0.8,
@@ -236,12 +300,12 @@ def test_a_line_not_yet_due_comes_in_by_the_customer_delay():
 def test_a_line_not_paid_yet_is_conditioned_on_it():
     # Two days overdue, the customer pays 3 days late: 1 day from today; the part of the law
     # before today is gone, the rest is all this week.
-    customer = Behaviour(delay=3.0, spread=MIN_SPREAD, paid_share=1.0)
+    customer = Behaviour(delay=3.0, law=delay_law({3: 1.0}, MIN_SPREAD), paid_share=1.0)
     (line,) = model(partners={1: customer}).forecast([OpenLine(1, 1, days(-2), 600.0)])
     assert line.source == DELAY
     assert line.weeks[0] == pytest.approx(600.0, abs=0.01)
     # and a customer who pays half of what it owes: half, given it has not paid
-    half = Behaviour(delay=3.0, spread=MIN_SPREAD, paid_share=0.5)
+    half = Behaviour(delay=3.0, law=delay_law({3: 1.0}, MIN_SPREAD), paid_share=0.5)
     (line,) = model(partners={1: half}).forecast([OpenLine(1, 1, days(-2), 600.0)])
     # 0.5 x (1 - Φ(-1.5)) / (1 - 0.5 x Φ(-1.5)), Φ(-1.5) = 0.0668072
     assert line.probability == pytest.approx(0.5 * 0.9331928 / (1 - 0.5 * 0.0668072), abs=1e-6)

@@ -10,7 +10,7 @@ weeks at 30 days (amounts log-normal around 2,000):
 
 * ``on time``: paid on the due date, give or take 3 days;
 * ``30 days late``: paid 30 days late, give or take 8 days;
-* ``erratic``: paid anywhere from 0 to 120 days late;
+* ``erratic``: paid anywhere from 0 to 180 days late;
 * ``never``: never paid.
 
 One invoice in ten gets a credit note (a return, a discount) of 10 to 50 % of it, ten days
@@ -18,12 +18,16 @@ before its due date, left open until the customer pays the rest. A year and a ha
 simulated. On each of the last ``--weeks`` Mondays, both models forecast
 the open book from what was known that morning (the lines booked and the payments received
 before that day), and each forecast week is compared with what came in that week on those
-lines. Printed per week ahead (1 = next week): the mean absolute error and the bias as shares
+lines. Printed per week ahead (1 = this week): the mean absolute error and the bias as shares
 of the week's collections, for our model and for the naive one it replaces (due date plus the
-customer's average days late, anything already past in the current week).
+customer's average days late, anything already past in the current week), and the error of
+the best forecast there is: each open invoice by its customer's true habit (the generator's,
+which the models never see), given that it is not paid yet. What that one misses is chance,
+which no model learning from the ledger can beat: the floor of the error.
 """
 
 import argparse
+import math
 import os
 import random
 import sys
@@ -34,13 +38,26 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from rules import forecast as model
 from rules.analytics import weighted_days_late, window_start
 
-#: habit: (share of the customers, function drawing the delay in days, None: never paid)
+
+def _rounded_normal(mean, spread):
+    """Probability of each whole day of ``round(gauss(mean, spread))``."""
+
+    def cdf(x):
+        return 0.5 * (1 + math.erf((x - mean) / spread / math.sqrt(2)))
+
+    return lambda day: cdf(day + 0.5) - cdf(day - 0.5)
+
+
+#: habit: (share of the customers, function drawing the delay in days, None: never paid,
+#: probability of each delay in days)
 HABITS = {
-    "on time": (0.4, lambda rng: round(rng.gauss(0, 3))),
-    "30 days late": (0.3, lambda rng: round(rng.gauss(30, 8))),
-    "erratic": (0.2, lambda rng: rng.randint(0, 180)),
-    "never": (0.1, None),
+    "on time": (0.4, lambda rng: round(rng.gauss(0, 3)), _rounded_normal(0, 3)),
+    "30 days late": (0.3, lambda rng: round(rng.gauss(30, 8)), _rounded_normal(30, 8)),
+    "erratic": (0.2, lambda rng: rng.randint(0, 180), lambda day: 1 / 181 if 0 <= day <= 180 else 0.0),
+    "never": (0.1, None, lambda _day: 0.0),
 }
+#: Delays the habits' laws are summed over, in days.
+DELAYS = range(-60, 241)
 FIRST_DAY = date(2025, 1, 6)  # a Monday
 DAYS = 7 * 78  # a year and a half
 TERMS = 30
@@ -127,6 +144,28 @@ def naive(history, lines, today):
     return result
 
 
+def best(invoices, lines, today):
+    """Each open invoice by its customer's true habit, given that it is not paid yet: of the
+    delays it may still be paid with, the share of each week, times what it will pay (its
+    amount less its credit note)."""
+    habit_of = {invoice[0]: invoice[2] for invoice in invoices}
+    credit_of = {invoice[0]: invoice[7] for invoice in invoices}
+    result = {}
+    for line in lines:
+        if line.amount <= 0:
+            continue
+        law = HABITS[habit_of[line.key]][2]
+        still = [(delay, law(delay)) for delay in DELAYS if line.due + timedelta(days=delay) >= today]
+        left = sum(chance for _delay, chance in still)
+        weeks = [0.0] * model.FORECAST_WEEKS
+        for delay, chance in still if left > 0 else ():
+            week = model.week_index(line.due + timedelta(days=delay), today)
+            if week < model.FORECAST_WEEKS:
+                weeks[week] += (line.amount - credit_of[line.key]) * chance / left
+        result[line.key] = weeks
+    return result
+
+
 def collected(invoices, lines, today, weeks):
     """What came in during each week from ``today`` on, on the open ``lines``: the payments,
     not the credit notes."""
@@ -151,11 +190,15 @@ def main():
     invoices = generate(args.customers, args.seed)
     last_monday = model.week_start(FIRST_DAY + timedelta(days=DAYS)) - timedelta(days=7 * args.ahead)
     mondays = [last_monday - timedelta(days=7 * i) for i in range(args.weeks)][::-1]
-    errors = {name: [[] for _ in range(args.ahead)] for name in ("ours", "naive")}
+    errors = {name: [[] for _ in range(args.ahead)] for name in ("ours", "naive", "best")}
     for today in mondays:
         history, lines = known_on(invoices, today)
         actual = collected(invoices, lines, today, args.ahead)
-        for name, forecaster in (("ours", ours), ("naive", naive)):
+        for name, forecaster in (
+            ("ours", ours),
+            ("naive", naive),
+            ("best", lambda _history, lines, today: best(invoices, lines, today)),
+        ):
             by_line = forecaster(history, lines, today)
             for week in range(args.ahead):
                 forecast = sum(weeks[week] for weeks in by_line.values())
@@ -171,19 +214,21 @@ def main():
     )
     print("week 1 is the week of the forecast; error and bias as shares of the week's collections")
     print(f"{'week':>4} | {'collected':>9} | {'ours: error':>11} {'bias':>7} | ", end="")
-    print(f"{'naive: error':>12} {'bias':>7} | ratio")
+    print(f"{'naive: error':>12} {'bias':>7} | ratio | {'best: error':>11} | best ratio")
 
-    def line(label, pairs_ours, pairs_naive):
+    def line(label, pairs_ours, pairs_naive, pairs_best):
         ours_error, ours_bias = model.forecast_error(pairs_ours)
         naive_error, naive_bias = model.forecast_error(pairs_naive)
+        best_error, _best_bias = model.forecast_error(pairs_best)
         mean_collected = sum(actual for _forecast, actual in pairs_ours) / len(mondays)
         print(
             f"{label:>4} | {mean_collected:>9,.0f} | {ours_error:>10.1%} {ours_bias:>+7.1%} | "
-            f"{naive_error:>11.1%} {naive_bias:>+7.1%} | {naive_error / ours_error:.1f}x"
+            f"{naive_error:>11.1%} {naive_bias:>+7.1%} | {naive_error / ours_error:>4.1f}x | "
+            f"{best_error:>10.1%} | {naive_error / best_error:.1f}x"
         )
 
     for week in range(args.ahead):
-        line(str(week + 1), errors["ours"][week], errors["naive"][week])
+        line(str(week + 1), errors["ours"][week], errors["naive"][week], errors["best"][week])
 
     def four_weeks(name):  # the dashboard's figure: the first 4 weeks together
         return [
@@ -191,7 +236,7 @@ def main():
             for rows in zip(*(errors[name][week] for week in range(4)), strict=True)
         ]
 
-    line("1-4", four_weeks("ours"), four_weeks("naive"))
+    line("1-4", four_weeks("ours"), four_weeks("naive"), four_weeks("best"))
 
 
 if __name__ == "__main__":
