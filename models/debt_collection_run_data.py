@@ -114,7 +114,8 @@ class DebtCollectionRun(models.AbstractModel):
         the rows, not in PostgreSQL's lock table: a run over 20,000 customers in one
         transaction holds them all (advisory locks would exhaust the table). A customer another
         worker changed since this transaction began fails to serialize: ``_escalate`` reads the
-        batch again in a new transaction, the failure is not logged as an error.
+        batch again in a new transaction, the failure is not logged as an error (why this is
+        not Odoo's ``try_lock_for_update(allow_referencing=True)``, the same lock, which would).
         """
         self.env.cr.execute(
             SQL(
