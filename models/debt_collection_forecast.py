@@ -165,9 +165,8 @@ class DebtCollectionForecast(models.Model):
 
         A row: ``(move_id, partner_id, due, residual, excluded, handed_off, disputed)``.
         Handed off: the invoice's case is in a stage that freezes the dunning and is with an
-        agency, a factor or an insurer (``handoff_kind``), or in the court stage.
+        agency, a factor or an insurer (``handoff_kind``), or in a stage of the court kind.
         """
-        court = self.env.ref("account_debt_collection.stage_court", raise_if_not_found=False)
         # the exclusion as Odoo's own SQL of the company-dependent field reads it; a company
         # figure, whoever reads it (the field may be for collection users only)
         excluded = (
@@ -180,7 +179,7 @@ class DebtCollectionForecast(models.Model):
                        COALESCE(aml.date_maturity, aml.date), aml.amount_residual,
                        COALESCE(%(excluded)s, FALSE),
                        COALESCE(stage.freezes_dunning AND (dossier.handoff_kind IS NOT NULL
-                                                           OR dossier.stage_id = %(court)s), FALSE),
+                                                           OR stage.kind = 'court'), FALSE),
                        COALESCE(move.debt_dispute, FALSE)
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
@@ -198,7 +197,6 @@ class DebtCollectionForecast(models.Model):
                  ORDER BY aml.id
                 """,
                 excluded=excluded,
-                court=court.id if court else None,
                 company=company.id,
             )
         )
