@@ -442,7 +442,7 @@ class DebtCollectionCase(models.Model):
                     "date": today,
                     "company_id": case.company_id.id,
                     "partner_id": case.partner_id.id,
-                    "kind": "manual",
+                    "origin": "manual",
                     "channel": "case",
                     "case_id": case.id,
                     "note": notes[case.id],

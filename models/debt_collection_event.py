@@ -17,7 +17,7 @@ CALL_OUTCOMES = [
     ("unreachable", "Unreachable"),
 ]
 
-#: What the customer did on its own page (kind "portal", channel "portal"): never a
+#: What the customer did on its own page (origin "portal", channel "portal"): never a
 #: communication of the run, so the once-a-day rule and the cadence ignore them.
 PORTAL_OUTCOMES = [
     ("portal_viewed", "Statement Viewed"),
@@ -41,8 +41,8 @@ EVENT_STATES = [
     ("cancelled", "Cancelled"),
 ]
 
-#: Kinds of the automatic communications of the run: one a day per customer at the most.
-COMMUNICATION_KINDS = ("pre_due", "overdue")
+#: Origins of the automatic communications of the run: one a day per customer at the most.
+COMMUNICATION_ORIGINS = ("pre_due", "overdue")
 #: States of an event whose communication did not, and will not, reach the customer.
 NOT_SENT_STATES = ("error", "cancelled")
 
@@ -107,7 +107,7 @@ class DebtCollectionEvent(models.Model):
     step_id = fields.Many2one("debt.collection.step", readonly=True, ondelete="restrict", check_company=True)
     scenario_id = fields.Many2one(related="step_id.scenario_id", store=True, precompute=True)
     level = fields.Integer(readonly=True)
-    kind = fields.Selection(
+    origin = fields.Selection(
         [
             ("pre_due", "Before Due Date"),
             ("overdue", "Overdue"),
@@ -118,6 +118,8 @@ class DebtCollectionEvent(models.Model):
         required=True,
         default="manual",
         readonly=True,
+        help="What prompted the event: the run (before or after the due date), someone's hand, "
+        "a broken promise, or the customer on its own page.",
     )
     channel = fields.Selection(
         selection="_selection_channel",
@@ -231,7 +233,7 @@ class DebtCollectionEvent(models.Model):
 
     _one_communication_a_day = models.UniqueIndex(
         "(company_id, partner_id, date) "
-        "WHERE kind IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')",
+        "WHERE origin IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')",
         "A customer receives one dunning communication a day.",
     )
 
@@ -369,7 +371,7 @@ class DebtCollectionEvent(models.Model):
         return self.search(
             [
                 ("partner_id", "in", self.partner_id.ids),
-                ("kind", "in", COMMUNICATION_KINDS),
+                ("origin", "in", COMMUNICATION_ORIGINS),
                 ("state", "not in", NOT_SENT_STATES),
                 ("id", ">", min(self.ids)),
                 ("id", "not in", self.ids),

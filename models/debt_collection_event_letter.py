@@ -10,7 +10,7 @@ from ..rules.escalation import LETTER_CHANNELS
 from ..rules.printing import PAID, PRINT, REPRINT, SUPERSEDED, print_decision
 from .account_move import OPEN_PAYMENT_STATES
 from .debt_collection_access import USER, require_group
-from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES
+from .debt_collection_event import COMMUNICATION_ORIGINS, NOT_SENT_STATES
 
 CANCEL_REASONS = [
     ("refused", "Refused by a Manager"),
@@ -148,10 +148,10 @@ class DebtCollectionEvent(models.Model):
                                    WHERE later.partner_id = letter.partner_id
                                      AND later.company_id = letter.company_id
                                      AND later.id > letter.id
-                                     AND later.kind IN %s
+                                     AND later.origin IN %s
                                      AND later.state NOT IN %s)""",
                 self.ids,
-                COMMUNICATION_KINDS,
+                COMMUNICATION_ORIGINS,
                 NOT_SENT_STATES,
             )
         )

@@ -1,6 +1,6 @@
 """Statements of account sent or printed from the customer's follow-up: communications like the others.
 
-Each is a collection event (kind "manual", outside the run's cadence) listing the customer's
+Each is a collection event (origin "manual", outside the run's cadence) listing the customer's
 open invoices, so that the follow-up's history shows it with its document: the email in the
 customer's chatter with the statement attached, its delivery followed as the run's; the
 letter printed again from the event.
@@ -39,7 +39,7 @@ class DebtCollectionEvent(models.Model):
                 "date": today,
                 "company_id": company.id,
                 "partner_id": partner.commercial_partner_id.id,
-                "kind": "manual",
+                "origin": "manual",
                 "channel": channel,
                 "letter_type": "statement",
                 "level": max(moves.mapped("debt_level"), default=0),

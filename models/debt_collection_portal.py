@@ -4,7 +4,7 @@ The portal controller (``controllers/portal.py``) only checks who is asking and 
 request here. Every promise and dispute goes through the back office's own code (the
 promise's ``create`` and ``_debt_check_values``, the dispute's ``create``), so it pauses the
 dunning exactly as one logged on the phone; every visit and action is a collection event of
-kind "portal", which the run's cadence and once-a-day rule never count.
+origin "portal", which the run's cadence and once-a-day rule never count.
 """
 
 from markupsafe import Markup
@@ -266,7 +266,7 @@ class DebtCollectionPortal(models.AbstractModel):
 
     @api.model
     def _record(self, customer, outcome, moves=None, note=None, once_a_day=False):
-        """A collection event of kind "portal" per company concerned; a visit also dates the
+        """A collection event of origin "portal" per company concerned; a visit also dates the
         customer's last visit (the worklist shows invoices seen after their reminder).
 
         ``once_a_day``: not again if the same thing (outcome and note) was recorded today.
@@ -294,7 +294,7 @@ class DebtCollectionPortal(models.AbstractModel):
                     "date": today,
                     "company_id": company.id,
                     "partner_id": customer.id,
-                    "kind": "portal",
+                    "origin": "portal",
                     "channel": "portal",
                     "outcome": outcome,
                     "user_id": False if user._is_public() else user.id,

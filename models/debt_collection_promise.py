@@ -338,7 +338,7 @@ class DebtCollectionPromise(models.Model):
                     "date": today,
                     "company_id": company.id,
                     "partner_id": promise.partner_id.id,
-                    "kind": "promise",
+                    "origin": "promise",
                     "channel": promise.event_id.channel or "phone",
                     "outcome": "promise_broken",
                     "promise_id": promise.id,
@@ -381,7 +381,7 @@ class DebtCollectionPromise(models.Model):
         """
         listed = {}
         for index, (vals, move_ids) in enumerate(zip(event_values, listed_move_ids, strict=True)):
-            if vals.get("kind") != "overdue":
+            if vals.get("origin") != "overdue":
                 continue
             for move_id in move_ids:
                 listed.setdefault(move_id, []).append(index)

@@ -37,7 +37,7 @@ from ..rules.escalation import (
 from ..rules.phone import is_mobile
 from ..rules.promise import pause_end
 from .account_move import OPEN_PAYMENT_STATES
-from .debt_collection_event import COMMUNICATION_KINDS, NOT_SENT_STATES, UNDELIVERED
+from .debt_collection_event import COMMUNICATION_ORIGINS, NOT_SENT_STATES, UNDELIVERED
 
 _logger = logging.getLogger(__name__)
 
@@ -275,18 +275,18 @@ class DebtCollectionRun(models.AbstractModel):
                           MAX(GREATEST(date, COALESCE(sent_date, approved_date, date)))
                               FILTER (WHERE state NOT IN %(not_sent)s),
                           MAX(COALESCE(sent_date, approved_date, date))
-                              FILTER (WHERE kind = 'overdue' AND state NOT IN %(not_sent)s),
+                              FILTER (WHERE origin = 'overdue' AND state NOT IN %(not_sent)s),
                           BOOL_OR(state = 'to_approve'),
                           (ARRAY_AGG(channel ORDER BY id DESC) FILTER (WHERE %(kept)s))[1],
                           (ARRAY_AGG(delivery ORDER BY id DESC) FILTER (WHERE %(kept)s))[1],
                           (ARRAY_AGG(delivery_address ORDER BY id DESC) FILTER (WHERE %(kept)s))[1]
                      FROM debt_collection_event
                     WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s)
-                      AND kind IN %(kinds)s
+                      AND origin IN %(origins)s
                  GROUP BY partner_id""",
                 company=company.id,
                 partners=partner_ids,
-                kinds=COMMUNICATION_KINDS,
+                origins=COMMUNICATION_ORIGINS,
                 not_sent=NOT_SENT_STATES,
                 kept=SQL("state != 'cancelled'"),
             )
@@ -412,7 +412,7 @@ class DebtCollectionRun(models.AbstractModel):
             "partner_id": comm.partner_id,
             "step_id": comm.step.id,
             "level": comm.level,
-            "kind": comm.kind,
+            "origin": comm.origin,
             "channel": comm.channel,
             "letter_type": comm.letter_type,
             "state": comm.state,

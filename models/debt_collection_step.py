@@ -5,15 +5,26 @@ from odoo.exceptions import ValidationError
 
 from ..rules.escalation import Step
 
-CHANNELS = [
-    ("satisfaction_check", "Satisfaction Check"),
+#: The media a step's communication goes by.
+MEDIA = [
     ("email", "Email"),
     ("sms", "SMS"),
     ("phone", "Phone Call"),
     ("letter", "Letter"),
     ("registered_letter", "Registered Letter"),
+]
+#: The two steps that are a purpose rather than a medium, and choose theirs when they run: a
+#: satisfaction check goes by email when the step has a template and the address works, else
+#: by a call (``rules.escalation.satisfaction_medium``); a collection case is opened (or fed) for
+#: the customer's credit controller, who chooses the ways from there.
+PURPOSES = [
+    ("satisfaction_check", "Satisfaction Check"),
     ("case", "Collection Case"),
 ]
+#: What a step does (``channel`` of steps and events), in the order a scenario runs them. One
+#: list: a bridge module adds a channel with one ``selection_add`` on the step, and one
+#: ``_dispatch_<channel>`` (``models/debt_collection_channel_*.py``).
+CHANNELS = [PURPOSES[0], *MEDIA, PURPOSES[1]]
 
 LETTER_TYPES = [
     ("courteous", "Courteous Reminder"),

@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .debt_collection_event import COMMUNICATION_KINDS
+from .debt_collection_event import COMMUNICATION_ORIGINS
 
 
 class ResPartner(models.Model):
@@ -25,12 +25,12 @@ class ResPartner(models.Model):
             self.env.cr.execute(
                 SQL(
                     """SELECT DISTINCT ON (partner_id) partner_id, id FROM debt_collection_event
-                        WHERE partner_id = ANY(%s) AND company_id = %s AND kind IN %s AND state = 'done'
+                        WHERE partner_id = ANY(%s) AND company_id = %s AND origin IN %s AND state = 'done'
                           AND (delivery IS NULL OR delivery NOT IN ('failed', 'bounced', 'returned'))
                      ORDER BY partner_id, COALESCE(sent_date, date) DESC, id DESC""",
                     commercial.ids,
                     self.env.company.id,
-                    COMMUNICATION_KINDS,
+                    COMMUNICATION_ORIGINS,
                 )
             )
             last = dict(self.env.cr.fetchall())

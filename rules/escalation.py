@@ -176,7 +176,7 @@ class Communication:
     """What one customer receives today."""
 
     partner_id: int
-    kind: str
+    origin: str
     step: Step
     level: int
     channel: str
@@ -384,12 +384,12 @@ def _pre_due_index(invoice, steps):
     return None
 
 
-def _communication(customer, kind, steps, index, listed, credit):
+def _communication(customer, origin, steps, index, listed, credit):
     step = steps[index]
     channel, letter_type, fallback, sms_fallback = channel_for(step, customer.email, customer.sms)
     return Communication(
         partner_id=customer.id,
-        kind=kind,
+        origin=origin,
         step=step,
         level=index + 1,
         channel=channel,
@@ -467,7 +467,7 @@ def _after(customer, comm, today):
         customer,
         invoices=invoices,
         last_date=today,
-        last_overdue_date=today if comm.kind == OVERDUE else customer.last_overdue_date,
+        last_overdue_date=today if comm.origin == OVERDUE else customer.last_overdue_date,
     )
 
 

@@ -38,7 +38,7 @@ class TestAccessRoutes(HttpCase):
                 {
                     "partner_id": cls.customer.id,
                     "company_id": company.id,
-                    "kind": "overdue",
+                    "origin": "overdue",
                     "channel": "registered_letter",
                     "letter_type": "formal_notice",
                     "state": "done",

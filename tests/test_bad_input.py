@@ -316,7 +316,7 @@ class TestBadInput(DebtCollectionCommon):
         event = {
             "company_id": self.company.id,
             "partner_id": self.customer.id,
-            "kind": "overdue",
+            "origin": "overdue",
             "channel": "email",
             "step_id": step_b.id,
         }

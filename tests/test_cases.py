@@ -187,7 +187,7 @@ class TestCases(CasesCommon):
         self.assertEqual(case.stage_id, amicable, "the case goes back where it was")
         missed = self.events_of(case, last).filtered(lambda e: e.outcome == "promise_broken")
         self.assertEqual(len(missed), 1)
-        self.assertEqual(missed.kind, "manual")
+        self.assertEqual(missed.origin, "manual")
         self.assertIn("missed", missed.note)
         self.assertTrue(case.activity_ids, "the responsible gets a to-do")
         # once flagged, not again
@@ -278,7 +278,7 @@ class TestCases(CasesCommon):
         self.assertEqual(case.stage_id, self.env.ref("account_debt_collection.stage_agency"))
         self.assertEqual((case.agency_id, case.handoff_date), (self.agency, day(12)))
         last = self.events()[-1]
-        self.assertEqual((last.case_id, last.kind), (case, "manual"))
+        self.assertEqual((last.case_id, last.origin), (case, "manual"))
         self.assertIn("Recouvrement Express SAS", last.note)
         self.walk(20, 30)
         self.assertEqual(self.events()[-1], last, "dunning frozen")

@@ -41,7 +41,7 @@ class TestDelivery(DebtCollectionCommon):
     def communications(self):
         return [
             (event.date, event.channel, event.letter_type or None, event.state, event.level)
-            for event in self.events().filtered(lambda e: e.kind in ("pre_due", "overdue"))
+            for event in self.events().filtered(lambda e: e.origin in ("pre_due", "overdue"))
         ]
 
     def test_the_email_is_in_the_customers_chatter_as_sent(self):

@@ -40,7 +40,7 @@ class TestDisputesPromises(DebtCollectionCommon):
                     setattr(form, name, value)
             wizard = form.record
             wizard.action_confirm()
-        return self.events().filtered(lambda e: e.kind == "manual")[-1:]
+        return self.events().filtered(lambda e: e.origin == "manual")[-1:]
 
     def mail_of(self, event):
         return self.mails(event)
@@ -65,7 +65,7 @@ class TestDisputesPromises(DebtCollectionCommon):
             satisfaction_score=2,
             note="Half of the order arrived a week late.",
         )
-        self.assertEqual((call.kind, call.channel, call.outcome), ("manual", "phone", "problem"))
+        self.assertEqual((call.origin, call.channel, call.outcome), ("manual", "phone", "problem"))
         self.assertEqual(call.line_ids.move_id, invoice)
         self.assertFalse(activity.exists().active, "the phone task is done")
         self.assertEqual((invoice.debt_satisfaction, invoice.debt_satisfaction_score), ("unsatisfied", 2))
@@ -190,7 +190,7 @@ class TestDisputesPromises(DebtCollectionCommon):
         # paused until the promised date plus the grace period (3 days)
         self.escalate(day(10))
         self.escalate(day(13))
-        self.assertEqual(len(self.events().filtered(lambda e: e.kind == "overdue")), 1)
+        self.assertEqual(len(self.events().filtered(lambda e: e.origin == "overdue")), 1)
 
         self.pay(invoice, 1000.0, day(12))
         self.assertEqual(promise.state, "kept")
@@ -221,17 +221,17 @@ class TestDisputesPromises(DebtCollectionCommon):
         self.pay(invoice, 300.0, day(1))
         self.escalate(day(5))
         self.assertEqual(promise.state, "running", "3 days of grace")
-        self.assertFalse(self.events().filtered(lambda e: e.kind == "overdue"))
+        self.assertFalse(self.events().filtered(lambda e: e.origin == "overdue"))
 
         self.escalate(day(6))
         self.assertEqual(promise.state, "broken")
         self.assertEqual(promise.amount_received, 300.0)
         broken = self.events().filtered(lambda e: e.outcome == "promise_broken")
         self.assertEqual(
-            (broken.kind, broken.promise_id, broken.line_ids.move_id), ("promise", promise, invoice)
+            (broken.origin, broken.promise_id, broken.line_ids.move_id), ("promise", promise, invoice)
         )
         self.assertIn("was not kept", broken.note)
-        reminder = self.events().filtered(lambda e: e.kind == "overdue")
+        reminder = self.events().filtered(lambda e: e.origin == "overdue")
         self.assertEqual((reminder.channel, reminder.broken_promise_id), ("email", promise))
         self.assertIn("was not kept", reminder.note)
         body = self.mail_of(reminder).body_html
@@ -242,9 +242,9 @@ class TestDisputesPromises(DebtCollectionCommon):
         # mentioned once: the following step does not repeat it; it comes the scenario's
         # 9 days after the reminder, not on the invoice's D+10 right after the pause
         self.escalate(day(10))
-        self.assertEqual(self.events().filtered(lambda e: e.kind == "overdue"), reminder)
+        self.assertEqual(self.events().filtered(lambda e: e.origin == "overdue"), reminder)
         self.escalate(day(15))
-        phone = self.events().filtered(lambda e: e.kind == "overdue") - reminder
+        phone = self.events().filtered(lambda e: e.origin == "overdue") - reminder
         self.assertEqual(phone.channel, "phone")
         self.assertFalse(phone.broken_promise_id)
 
@@ -258,7 +258,7 @@ class TestDisputesPromises(DebtCollectionCommon):
         self.assertEqual((call.promise_id.date, call.promise_id.amount), (day(4), 700.0))
         self.assertIn("by cheque", self.mail_of(call).body_html)
         self.escalate(day(7))
-        self.assertEqual(len(self.events().filtered(lambda e: e.kind == "overdue")), 1, "paused")
+        self.assertEqual(len(self.events().filtered(lambda e: e.origin == "overdue")), 1, "paused")
 
     def test_a_promise_in_the_past_is_refused_and_nothing_is_written(self):
         invoice = self.invoice(1000.0)

@@ -20,7 +20,7 @@ class TestEscalation(DebtCollectionCommon):
         # D-5: the satisfaction call, a phone task for the credit controller
         self.escalate(day(-5))
         check = self.events()
-        self.assertEqual((check.channel, check.kind, check.level), ("satisfaction_check", "pre_due", 1))
+        self.assertEqual((check.channel, check.origin, check.level), ("satisfaction_check", "pre_due", 1))
         self.assertEqual(check.activity_id.res_id, self.customer.id)
         self.assertIn("tel:+33142685300", str(check.activity_id.note))
 

@@ -129,7 +129,7 @@ class TestFollowup(DebtCollectionCommon):
             statement = followup.event_ids[0]
             self.assertEqual(
                 (
-                    statement.kind,
+                    statement.origin,
                     statement.channel,
                     statement.letter_type,
                     statement.state,
@@ -175,7 +175,7 @@ class TestFollowup(DebtCollectionCommon):
             with self.assertRaises(AccessError, msg=action):
                 getattr(audited, action)()
         self.assertFalse(self.customer.with_company(self.company).debt_excluded)
-        self.assertFalse(self.Event.search([("kind", "=", "manual")]), "nothing written")
+        self.assertFalse(self.Event.search([("origin", "=", "manual")]), "nothing written")
 
     def test_a_customer_with_nothing_open_has_nothing_to_follow_up(self):
         action = self.customer.with_user(self.controller).action_debt_open_followup()

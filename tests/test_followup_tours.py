@@ -52,7 +52,7 @@ class TestFollowupTours(HttpCase):
         invoice.action_post()
         self.start_tour("/odoo/my-follow-ups", "debt_collection_followup_tour", login="controleuse")
         calls = self.env["debt.collection.event"].search(
-            [("partner_id", "=", self.customer.id), ("kind", "=", "manual"), ("channel", "=", "phone")],
+            [("partner_id", "=", self.customer.id), ("origin", "=", "manual"), ("channel", "=", "phone")],
             order="id",
         )
         self.assertEqual(calls.mapped("outcome"), ["unreachable", "promise"])

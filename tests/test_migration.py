@@ -159,3 +159,44 @@ class TestMigrationPhone(DebtCollectionCommon):
         self.assertIn(
             "WARNING:OpenUpgrade:table res_partner: column debt_phone_e164 did not exist", logged.output
         )
+
+
+TO_19_0_1_1_2 = f"{MODULE}/migrations/19.0.1.1.2/pre-migrate.py"
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationEventOrigin(DebtCollectionCommon):
+    """An upgrade from 19.0.1.1.1: an event's origin was its ``kind``."""
+
+    def test_upgrade_renames_kind_to_origin_with_its_values_and_the_saved_filters(self):
+        self.invoice(1000.0, due=day(-10))
+        self.escalate(day(0))
+        reminder = self.events()
+        self.assertEqual(reminder.origin, "overdue")
+        saved = self.env["ir.filters"].create(
+            {
+                "name": "Reminders",
+                "model_id": "debt.collection.event",
+                "domain": "[('origin', '=', 'overdue')]",
+            }
+        )
+        self.env.flush_all()
+        # the 19.0.1.1.1 schema: the column, the field's definition and the filter say "kind"
+        cr = self.env.cr
+        cr.execute("ALTER TABLE debt_collection_event RENAME COLUMN origin TO kind")
+        cr.execute(
+            "UPDATE ir_model_fields SET name = 'kind' "
+            "WHERE model = 'debt.collection.event' AND name = 'origin'"
+        )
+        cr.execute(
+            "UPDATE ir_filters SET domain = %s WHERE id = %s", ["[('kind', '=', 'overdue')]", saved.id]
+        )
+        self.env.invalidate_all()
+        exec_script(cr, "19.0.1.1.1", file_path(TO_19_0_1_1_2), MODULE, "pre")
+        self.assertFalse(sql.column_exists(cr, "debt_collection_event", "kind"))
+        self.assertEqual(reminder.origin, "overdue", "the value is kept")
+        self.assertEqual(saved.domain, "[('origin', '=', 'overdue')]")
+        self.assertTrue(
+            self.env["ir.model.fields"]._get("debt.collection.event", "origin"),
+            "the field's definition follows",
+        )

@@ -180,7 +180,7 @@ class TestCustomerPageActions(PortalCommon):
             self.page()
         visits = self.Event.search([("partner_id", "=", self.customer.id), ("outcome", "=", "portal_viewed")])
         self.assertEqual(
-            (len(visits), visits.kind, visits.channel, visits.date), (1, "portal", "portal", day(3))
+            (len(visits), visits.origin, visits.channel, visits.date), (1, "portal", "portal", day(3))
         )
         seen = self.env["account.move"].search(
             [("debt_seen_online", "=", True), ("id", "in", (self.first | self.second).ids)]

@@ -48,7 +48,7 @@ class TestPortalStories(DebtCollectionCommon):
         events = self.Event.search(
             [
                 ("partner_id", "=", partner.id),
-                ("kind", "in", ("pre_due", "overdue")),
+                ("origin", "in", ("pre_due", "overdue")),
                 ("state", "not in", ("error", "cancelled")),
             ],
             order="date, id",
@@ -122,7 +122,9 @@ class TestPortalStories(DebtCollectionCommon):
         disputed = self.communications(self.office_dispute)
         self.assertEqual(disputed, self.communications(self.page_dispute))
         self.assertEqual([offset for offset, _channel, _letter in disputed], [-5, 1, 33, 43, 53])
-        page_events = self.Event.search([("partner_id", "=", self.page_dispute.id), ("kind", "=", "portal")])
+        page_events = self.Event.search(
+            [("partner_id", "=", self.page_dispute.id), ("origin", "=", "portal")]
+        )
         self.assertEqual(
             sorted(page_events.mapped("outcome")),
             sorted(["portal_dispute", "portal_viewed", "portal_viewed", "portal_message", "portal_message"]),

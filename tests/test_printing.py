@@ -155,7 +155,7 @@ class TestPrinting(LettersCommon):
                 self.assertTrue(form.recap_by_letter, "the wizard says it goes by letter")
             form.record.action_confirm()
         recap = self.events().filtered(lambda e: e.letter_type == "call_recap")
-        self.assertEqual((recap.channel, recap.state, recap.kind), ("letter", "to_print", "manual"))
+        self.assertEqual((recap.channel, recap.state, recap.origin), ("letter", "to_print", "manual"))
         self.print_on(4, recap)
         text = self.text_of(recap)
         self.assertIn("Our telephone conversation of", text)

@@ -28,7 +28,7 @@ class TestSmsChannel(DebtCollectionCommon, SMSCase):
     def communications(self, partner=None):
         return [
             (event.date, event.step_id.name, event.channel, event.state, event.delivery or None)
-            for event in self.events(partner).filtered(lambda e: e.kind == "overdue")
+            for event in self.events(partner).filtered(lambda e: e.origin == "overdue")
         ]
 
     def send_queue(self, **gateway):

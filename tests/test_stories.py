@@ -91,7 +91,7 @@ class TestStories(DebtCollectionCommon):
         events = self.Event.search(
             [
                 ("partner_id", "=", partner.id),
-                ("kind", "in", ("pre_due", "overdue")),
+                ("origin", "in", ("pre_due", "overdue")),
                 ("state", "not in", ("error", "cancelled")),
             ],
             order="date, id",

@@ -609,7 +609,7 @@ class Story:
     def answer(self, key, partner, event, offset, wizard):
         """What the customer says on the phone (the wizard's values), and what follows."""
         role = CAST[key]
-        if event.kind == "pre_due" or role["calls"] == "satisfied":
+        if event.origin == "pre_due" or role["calls"] == "satisfied":
             return {
                 "outcome": "satisfied",
                 "satisfaction_score": self.rng.choice([4, 5, 5]),

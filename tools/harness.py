@@ -400,8 +400,8 @@ print(SUMMARY_MARK, json.dumps({
     'customers': env['res.partner'].search_count([('customer_rank', '>', 0)]),
     'invoices': by_selection(
         'account.move', 'payment_state', [('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]),
-    'events': by_selection('debt.collection.event', 'channel', [('kind', 'in', ('pre_due', 'overdue'))]),
-    'calls': Event.search_count([('kind', '=', 'manual'), ('channel', '=', 'phone')]),
+    'events': by_selection('debt.collection.event', 'channel', [('origin', 'in', ('pre_due', 'overdue'))]),
+    'calls': Event.search_count([('origin', '=', 'manual'), ('channel', '=', 'phone')]),
     'event_states': by_selection('debt.collection.event', 'state'),
     'cases': [[stage.name, cases.get(stage, 0)] for stage in env['debt.collection.case.stage'].search([])],
     'handoffs': env['debt.collection.case'].search_count([('handoff_kind', '!=', False)]),

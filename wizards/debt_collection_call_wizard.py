@@ -292,7 +292,7 @@ class DebtCollectionCallWizard(models.TransientModel):
             "date": today,
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
-            "kind": "manual",
+            "origin": "manual",
             "channel": "phone",
             "outcome": self.outcome,
             "level": max(self.move_ids.mapped("debt_level"), default=0),

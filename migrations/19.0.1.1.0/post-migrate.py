@@ -37,7 +37,7 @@ def migrate(env, version):
     )
     cr.execute(
         """SELECT partner_id, date FROM debt_collection_event
-            WHERE kind IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')
+            WHERE origin IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')
          GROUP BY company_id, partner_id, date HAVING COUNT(*) > 1"""
     )
     doubles = cr.fetchall()

@@ -22,5 +22,5 @@ def apply(cust, comm, today):
         cust,
         invoices=invoices,
         last_date=today,
-        last_overdue_date=today if comm.kind == OVERDUE else cust.last_overdue_date,
+        last_overdue_date=today if comm.origin == OVERDUE else cust.last_overdue_date,
     )

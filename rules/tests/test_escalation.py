@@ -342,5 +342,5 @@ def test_a_step_needing_approval_waits_for_it():
 def test_pre_due_checks_list_only_the_invoices_whose_day_came():
     cust = customer(invoice(1, due=day(0)), invoice(2, due=day(3)))
     comm = review(cust, STEPS, day(-5)).communication
-    assert (comm.kind, comm.listed_invoice_ids, comm.credit) == (PRE_DUE, [1], 0.0)
+    assert (comm.origin, comm.listed_invoice_ids, comm.credit) == (PRE_DUE, [1], 0.0)
     assert review(cust, STEPS, day(-5)).next_dates == {1: day(-2), 2: day(-2)}, "the second check"

@@ -153,7 +153,7 @@ def test_listed_instalments_are_owed_chaseable_and_add_up(life):
             invoice, instalment = by_id[invoice_id], instalments[instalment_id]
             assert not invoice.held_on(today)
             assert instalment.residual > 0
-            if comm.kind == OVERDUE:
+            if comm.origin == OVERDUE:
                 assert instalment.due_date <= today
             else:
                 assert instalment.due_date > today, "a satisfaction check is before the due date"
@@ -177,7 +177,7 @@ def test_no_invoice_takes_a_step_twice_and_the_step_is_the_one_sent(life):
 def test_reminders_never_lose_firmness_and_keep_the_scenario_gaps_within_a_cycle(life):
     previous = None
     for today, comm, cust in play(life):
-        if comm.kind != OVERDUE:
+        if comm.origin != OVERDUE:
             continue
         if previous is not None:
             before_day, before = previous

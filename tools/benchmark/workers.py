@@ -121,7 +121,7 @@ def database_counts(db, today):
         by_channel = dict(cr.fetchall())
         cr.execute(
             """SELECT COUNT(*) FROM (SELECT partner_id FROM debt_collection_event
-                WHERE date = %s AND kind IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')
+                WHERE date = %s AND origin IN ('pre_due', 'overdue') AND state NOT IN ('error', 'cancelled')
              GROUP BY partner_id HAVING COUNT(*) > 1) twice""",
             [today],
         )
