@@ -249,6 +249,22 @@ class TestForecast(DebtCollectionCommon):
             self.assertEqual(round(sum(weeks.mapped("amount")), 2), 3499.99)
             self.assertEqual(set(weeks.move_id), {self.inv_a, self.inv_b, self.inv_p})
 
+    def test_the_dashboard_figure_opens_the_snapshot_of_the_day(self):
+        Board = self.env["debt.collection.dashboard"].with_user(self.controller)
+        Week = self.env["debt.collection.forecast.week"]
+        with freeze_time(TODAY):
+            board = Form(Board).save()
+            first = board.action_open_forecast()
+            lines = self.env["debt.collection.forecast"].search([]).line_ids
+            # Martin pays 700 of A later that day: the figure is the day's, and so are its lines
+            self.pay(self.inv_a, 700.0, TODAY)
+            board = Form(Board).save()
+            again = board.action_open_forecast()
+            self.assertEqual(again["domain"], first["domain"])
+            self.assertEqual(self.env["debt.collection.forecast"].search([]).line_ids, lines, "not retaken")
+            near = Week.search(again["domain"]).mapped("amount")
+            self.assertEqual(round(sum(near), 2), board.forecast_4_weeks)
+
     def test_the_dashboard_figure_is_computed_once_a_day(self):
         Board = self.env["debt.collection.dashboard"].with_user(self.controller)
         Figure = self.env["debt.collection.forecast.figure"]

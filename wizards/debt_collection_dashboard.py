@@ -293,10 +293,10 @@ class DebtCollectionDashboard(models.TransientModel):
         return self._open(self.env._("Promises Due This Week"), "account.move", self._promise_week_domain())
 
     def action_open_forecast(self):
-        """Today's forecast (taken now), its lines by week for the next 4 weeks."""
+        """Today's forecast, its lines by week for the next 4 weeks."""
         self.ensure_one()
         Forecast = self.env["debt.collection.forecast"].with_company(self.company_id)
-        return Forecast._take_snapshot(self.company_id).action_open_near()
+        return Forecast._snapshot_of_day(self.company_id).action_open_near()
 
     def action_open_forecast_accuracy(self):
         self.ensure_one()
