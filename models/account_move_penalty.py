@@ -126,6 +126,7 @@ class AccountMove(models.Model):
         notices = moves._debt_formal_notice_dates()
         charged = moves._debt_charged_penalties()
         warnings = []
+        worded = {}  # the same notice (a missing half-year, say) stands on most invoices
         for (company, partner), group in moves.grouped(
             lambda m: (m.company_id, m.commercial_partner_id)
         ).items():
@@ -141,7 +142,10 @@ class AccountMove(models.Model):
             ]
             computed = penalties(invoices, to_date, table=table, terms=company._debt_penalty_terms(partner))
             for move_id, ledger in computed.by_invoice.items():
-                texts = tuple(Rate._notice_text(notice) for notice in ledger.notices)
+                texts = tuple(
+                    worded.get(notice) or worded.setdefault(notice, Rate._notice_text(notice))
+                    for notice in ledger.notices
+                )
                 result.by_invoice[move_id] = InvoicePenalty(ledger, texts)
                 warnings += [text for text in texts if text not in warnings]
         result.warnings = tuple(warnings)
