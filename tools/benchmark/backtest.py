@@ -14,7 +14,9 @@ weeks at 30 days (amounts log-normal around 2,000):
 * ``never``: never paid.
 
 One invoice in ten gets a credit note (a return, a discount) of 10 to 50 % of it, ten days
-before its due date, left open until the customer pays the rest. A year and a half is
+before its due date, matched with it at once as Odoo matches a credit note with the open
+invoice it reverses when it posts it: the invoice stays open for the rest, which the customer
+pays by its habit. A year and a half is
 simulated. On each of the last ``--weeks`` Mondays, both models forecast
 the open book from what was known that morning (the lines booked and the payments received
 before that day), and each forecast week is compared with what came in that week on those
@@ -91,24 +93,22 @@ def credit_date(due):
 
 def known_on(invoices, today):
     """History and open lines as the database would hold them on the morning of ``today``:
-    a paid invoice is matched with its credit note (a settlement) and the payment of the rest
-    (a collection); an unpaid one and its credit note are both open."""
+    an invoice is matched with its credit note from the credit note's day (a settlement, no
+    cash) and with the payment of the rest (a collection); an unpaid one is open for what its
+    credit note, if any yet, leaves."""
     history, lines = [], []
     for key, partner, _habit, booked, due, amount, paid_on, credit in invoices:
         if booked >= today:
             continue
         credited = credit if credit and credit_date(due) < today else 0.0
+        settlements = ((credit_date(due), credited),) if credited else ()
         if paid_on is not None and paid_on < today:
-            # matched with the invoice, the credit note counts from its own date (Odoo's max_date)
-            settlements = ((credit_date(due), credit),) if credit else ()
             history.append(
                 model.PastLine(key, partner, booked, due, amount, ((paid_on, amount - credit),), settlements)
             )
             continue
-        history.append(model.PastLine(key, partner, booked, due, amount))
-        lines.append(model.OpenLine(key, partner, due, amount))
-        if credited:
-            lines.append(model.OpenLine(-key, partner, credit_date(due), -credited))
+        history.append(model.PastLine(key, partner, booked, due, amount, (), settlements))
+        lines.append(model.OpenLine(key, partner, due, round(amount - credited, 2)))
     return history, lines
 
 
@@ -120,8 +120,7 @@ def ours(history, lines, today):
 
 def naive(history, lines, today):
     """Due date plus the customer's average days late, as the payer profile counted it (paid
-    invoices of the window and open overdue ones, floored at 0); past dates: this week; open
-    credit notes ignored."""
+    invoices of the window and open overdue ones, floored at 0); past dates: this week."""
     start = window_start(today, PROFILE_MONTHS)
     items = {}
     for line in history:
@@ -147,9 +146,9 @@ def naive(history, lines, today):
 def best(invoices, lines, today):
     """Each open invoice by its customer's true habit, given that it is not paid yet: of the
     delays it may still be paid with, the share of each week, times what it will pay (its
-    amount less its credit note)."""
+    amount less its credit note, matched already or to come)."""
     habit_of = {invoice[0]: invoice[2] for invoice in invoices}
-    credit_of = {invoice[0]: invoice[7] for invoice in invoices}
+    pays = {invoice[0]: invoice[5] - invoice[7] for invoice in invoices}
     result = {}
     for line in lines:
         if line.amount <= 0:
@@ -161,7 +160,7 @@ def best(invoices, lines, today):
         for delay, chance in still if left > 0 else ():
             week = model.week_index(line.due + timedelta(days=delay), today)
             if week < model.FORECAST_WEEKS:
-                weeks[week] += (line.amount - credit_of[line.key]) * chance / left
+                weeks[week] += pays[line.key] * chance / left
         result[line.key] = weeks
     return result
 
