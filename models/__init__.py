@@ -19,6 +19,7 @@ from . import debt_collection_event_statement
 from . import debt_collection_run_log
 from . import debt_collection_run
 from . import debt_collection_run_data
+from . import debt_collection_run_jobs
 from . import debt_collection_channel_email
 from . import debt_collection_channel_sms
 from . import debt_collection_channel_satisfaction

@@ -38,6 +38,10 @@ class DebtCollectionRun(models.AbstractModel):
             company.id
             for [company] in self.env["debt.collection.scenario"].sudo()._read_group([], ["company_id"])
         )
+        if self._debt_jobs_available():
+            for company in companies:
+                self.with_company(company)._enqueue_escalation(company, today)
+            return
         remaining = sum(self._count_candidates(company, today) for company in companies)
         cron._commit_progress(remaining=remaining)
         for company in companies:
@@ -68,9 +72,7 @@ class DebtCollectionRun(models.AbstractModel):
         failed, and the Collection Managers are told; the other companies' runs go on.
         """
         today = today or fields.Date.context_today(self)
-        log = self.env["debt.collection.run.log"]._start(company, today, trigger)
-        self.env["debt.collection.promise"]._debt_break_overdue(company, today)
-        self._close_finished_tasks(company)
+        log = self._begin(company, today, trigger)
         skip = set(skip_partner_ids)
         settings = self._run_settings(company)
         after = 0
@@ -81,7 +83,8 @@ class DebtCollectionRun(models.AbstractModel):
                 return True
             try:
                 with self.env.cr.savepoint():
-                    self._run_batch(company, [p for p in partner_ids if p not in skip], today, log, settings)
+                    batch = [partner for partner in partner_ids if partner not in skip]
+                    counts = self._run_batch(company, batch, today, log, settings)
             except pg_errors.SerializationFailure:
                 if not on_batch_done:
                     raise
@@ -97,17 +100,28 @@ class DebtCollectionRun(models.AbstractModel):
                 _logger.exception("Debt collection: the run of %s stopped", company.name)
                 log._fail(self._failure_reason(error))
                 return True
+            log._count(*counts)
             after = partner_ids[-1]
             if on_batch_done and on_batch_done(len(partner_ids)) <= 0:
                 return False
             self.env.invalidate_all()  # the batch's records, committed, are not kept in memory
 
+    def _begin(self, company, today, trigger):
+        """The run's log, once the broken promises are found and the finished calls closed."""
+        log = self.env["debt.collection.run.log"]._start(company, today, trigger)
+        self.env["debt.collection.promise"]._debt_break_overdue(company, today)
+        self._close_finished_tasks(company)
+        return log
+
     def _run_batch(self, company, partner_ids, today, log, settings):
-        """Lock, review and act on one batch of customers; record the dunning state."""
+        """Lock, review and act on one batch of customers; record the dunning state.
+
+        Returns ``(customers reviewed, communications, failed customers)``.
+        """
         reviews = self._review(company, partner_ids, today, lock=True, settings=settings)
         events, failed = self._act(company, [r.communication for r in reviews if r.communication], today, log)
         self._record_dunning_state(reviews, events, failed, today)
-        log._count(len(reviews), len(events.filtered(lambda e: e.state != "error")), len(failed))
+        return len(reviews), len(events.filtered(lambda e: e.state != "error")), len(failed)
 
     @api.model
     def _preview(self, company, today=None):

@@ -63,6 +63,23 @@ class DebtCollectionRunLog(models.Model):
             }
         )
 
+    def _finish_shared(self, customers):
+        """Close a run whose batches were queued jobs (``debt_collection_run_jobs``): its
+        counters are read from its events once every batch is done, as jobs running at once
+        cannot all add to one row. A run a batch failed stays failed."""
+        self.ensure_one()
+        events = self.sudo().event_ids
+        failed = events.filtered(lambda event: event.state == "error")
+        self.sudo().write(
+            {
+                "customer_count": customers,
+                "communication_count": len(events - failed),
+                "error_count": len(failed.partner_id),
+            }
+        )
+        if self.state == "running":
+            self._finish()
+
     def _finish(self):
         self.ensure_one()
         self.sudo().write({"state": "errors" if self.error_count else "done"})

@@ -26,3 +26,4 @@ from . import test_ways_to_pay
 from . import test_portal_stories
 from . import test_portal_tours
 from . import test_french_run
+from . import test_run_as_jobs

@@ -14,7 +14,8 @@ Standard library only: it runs before the virtual environment exists.
   Ctrl-C stops Odoo, and the throwaway cluster when the demo started it.
 * ``stop``   stops a running demo and the throwaway cluster (never the PG* environment's).
 * ``test``   rules tests (pytest), static checks (ruff, pylint-odoo) and, when Odoo is
-  found, the module's Odoo tests in a fresh database. Ends with ``N passed, N failed``.
+  found, the module's Odoo tests in a fresh database, then the run shared through OCA's
+  ``queue_job`` in a second one where it is installed. Ends with ``N passed, N failed``.
 
 Odoo is a prerequisite, found through ``ODOO_PATH`` (a source tree holding ``odoo/`` and
 ``addons/``) or as an importable ``odoo`` package.
@@ -34,6 +35,7 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import demo_story
@@ -44,6 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 VENV = BUILD / "venv"
 ADDONS_LINK_DIR = BUILD / "addons"
+#: OCA modules the tests install beside the module (not dependencies of it), from PyPI's
+#: wheels (``--no-deps``: their ``odoo`` requirement is this Odoo), unpacked here.
+OCA_ADDONS_DIR = BUILD / "oca_addons"
+OCA_TEST_WHEELS = {"queue_job": "odoo-addon-queue_job==19.0.2.4.0.1"}
 PG_DIR = BUILD / "pg"
 PG_ROLE = "odoo"
 DEMO_DB = "debt_collection_demo"
@@ -138,9 +144,34 @@ def link_module():
             link.symlink_to(entry, target_is_directory=entry.is_dir())
 
 
+def fetch_oca_addons():
+    """Unpack the OCA modules of ``OCA_TEST_WHEELS`` into ``OCA_ADDONS_DIR`` (once)."""
+    wheels = BUILD / "wheels"
+    for module, requirement in OCA_TEST_WHEELS.items():
+        if (OCA_ADDONS_DIR / module / "__manifest__.py").exists():
+            continue
+        download = run(
+            [venv_python(), "-m", "pip", "download", "-q", "--no-deps", "--disable-pip-version-check",
+             "-d", str(wheels), requirement],
+            capture_output=True, text=True,
+        )
+        found = sorted(wheels.glob(f"odoo_addon_{module}-*.whl"))
+        if download.returncode != 0 or not found:
+            say(f"could not download {requirement}: the tests that need {module} will be skipped")
+            continue
+        with zipfile.ZipFile(found[-1]) as wheel:
+            prefix = f"odoo/addons/{module}/"
+            for name in wheel.namelist():
+                if name.startswith(prefix) and not name.endswith("/"):
+                    target = OCA_ADDONS_DIR / module / name[len(prefix):]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(wheel.read(name))
+
+
 def odoo_command(odoo, pg, database, extra, subcommand="server"):
     _root, addons = odoo
-    addons_path = ",".join(str(p) for p in [ADDONS_LINK_DIR, *addons])
+    oca = [OCA_ADDONS_DIR] if OCA_ADDONS_DIR.is_dir() else []
+    addons_path = ",".join(str(p) for p in [ADDONS_LINK_DIR, *addons, *oca])
     cmd = [
         venv_python(), "-m", "odoo", subcommand,
         f"--addons-path={addons_path}",
@@ -350,6 +381,7 @@ def cmd_setup(_args):
     subprocess.run([*pip, "-r", str(ROOT / "requirements.txt"), "-r", str(ROOT / "requirements-dev.txt")],
                    check=True)
     link_module()
+    fetch_oca_addons()
     say("virtual environment ready")
     if find_odoo() is None:
         say(NO_ODOO_LINE)
@@ -791,23 +823,26 @@ CORE_TEST_TAGS = (
 #: payment provider, with which the customer-page tours pay online (the module only bridges
 #: to ``account_payment``, which Odoo installs with ``account``).
 TEST_EXTRA_MODULES = ("payment_demo",)
+#: The second test database: the module beside OCA's queue_job, for the tests of the run shared
+#: as jobs (they skip themselves in the first one, where queue_job is not installed).
+QUEUE_JOB_TAGS = f"/{MODULE}:TestRunAsJobs"
 ODOO_SKIPPED = re.compile(r" odoo\.addons\.\S+: skipped \S+")
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
 
-def run_odoo_tests(odoo, args):
+def run_odoo_tests(odoo, args, modules=(MODULE, *TEST_EXTRA_MODULES), tags=None, name="odoo-tests"):
     """Return ``(passed, failed, skipped)`` of the module's Odoo tests, in a fresh database."""
     link_module()
     pg, started_here = reachable_pg()
-    database = f"adc_test_{os.getpid()}"
-    log = BUILD / "odoo-tests.log"
-    tags = args.odoo_tags or ",".join([f"/{MODULE}", *CORE_TEST_TAGS])
-    say(f"Odoo tests (tags {tags}) in the fresh database {database}; log: {log}")
+    database = f"adc_test_{os.getpid()}" + ("" if name == "odoo-tests" else f"_{name.replace('-', '_')}")
+    log = BUILD / f"{name}.log"
+    tags = tags or args.odoo_tags or ",".join([f"/{MODULE}", *CORE_TEST_TAGS])
+    say(f"Odoo tests (tags {tags}) in the fresh database {database} ({', '.join(modules)}); log: {log}")
     log.unlink(missing_ok=True)
     try:
         proc = run(
             odoo_command(odoo, pg, database, [
-                "-i", ",".join([MODULE, *TEST_EXTRA_MODULES]), "--test-enable", f"--test-tags={tags}",
+                "-i", ",".join(modules), "--test-enable", f"--test-tags={tags}",
                 "--stop-after-init",
                 "--http-interface=127.0.0.1", "--http-port", str(free_port(8169)),
                 f"--logfile={log}", "--log-level=test",
@@ -835,6 +870,17 @@ def run_odoo_tests(odoo, args):
             release_throwaway_pg(pg, database)
 
 
+def run_queue_job_tests(odoo, args):
+    """The tests of the run shared as queue_job jobs, in a database where queue_job is installed."""
+    fetch_oca_addons()
+    if not (OCA_ADDONS_DIR / "queue_job" / "__manifest__.py").exists():
+        say("OCA queue_job is not available: the tests of the run shared as jobs did not run")
+        return 0, 0, 1
+    return run_odoo_tests(
+        odoo, args, modules=(MODULE, "queue_job"), tags=QUEUE_JOB_TAGS, name="odoo-tests-queue-job"
+    )
+
+
 def cmd_test(args):
     results = []
     if not args.odoo_only:
@@ -848,6 +894,8 @@ def cmd_test(args):
             print(f"\n{banner}\n  ODOO TESTS DID NOT RUN: {NO_ODOO_LINE}\n{banner}\n")
         else:
             results.append(run_odoo_tests(odoo, args))
+            if not args.odoo_tags or "TestRunAsJobs" in args.odoo_tags:
+                results.append(run_queue_job_tests(odoo, args))
     passed = sum(r[0] for r in results)
     failed = sum(r[1] for r in results)
     skipped = sum(r[2] for r in results)
