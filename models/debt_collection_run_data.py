@@ -225,7 +225,14 @@ class DebtCollectionRun(models.AbstractModel):
 
     def _read_open_instalments(self, company, partner_ids, lock):
         """The open receivable lines of the customers' open invoices, with their invoice's state
-        and the steps it took in its current dunning cycle (``taken_step_ids``)."""
+        and the steps it took in its current dunning cycle (``taken_step_ids``).
+
+        The lines are looked up by the ids of the batch's invoices, read first: joined to the
+        invoices alone, PostgreSQL scans every journal item for the open ones of each batch (ten
+        batches of 500 customers at 100k: 0.81 to 0.90 s, 0.55 to 0.56 s by the ids, the same
+        rows). Not by the lines' own customer, faster still: a line keeps the commercial partner
+        its invoice had when posted, which a contact moved to another company no longer is.
+        """
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -249,10 +256,15 @@ class DebtCollectionRun(models.AbstractModel):
                 LEFT JOIN debt_collection_case_stage stage ON stage.id = dcase.stage_id
                     WHERE m.company_id = %s
                       AND m.commercial_partner_id = ANY(%s)
+                      AND l.move_id = ANY(ARRAY(SELECT batch.id FROM account_move batch
+                                                 WHERE batch.company_id = %s
+                                                   AND batch.commercial_partner_id = ANY(%s)))
                       AND %s
                       AND l.amount_residual > 0
                  ORDER BY m.id, due_date, l.id
                        %s""",
+                company.id,
+                partner_ids,
                 company.id,
                 partner_ids,
                 self.env["account.move"]._debt_open_invoice_sql("m"),

@@ -49,6 +49,7 @@ with its own due date (an invoice paid 30 % / 70 % is late from its first instal
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 OVERDUE = "overdue"
 PRE_DUE = "pre_due"
@@ -134,11 +135,11 @@ class Invoice:
     hold_until: date | None = None
     salesperson_id: int | None = None
 
-    @property
+    @cached_property
     def residual(self):
         return round(sum(i.residual for i in self.instalments), 2)
 
-    @property
+    @cached_property
     def first_due(self):
         return min(i.due_date for i in self.instalments)
 
