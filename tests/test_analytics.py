@@ -421,7 +421,10 @@ class TestAnalytics(DebtCollectionCommon):
             # 2000 + 6000 (inv2, inv6), December 3000 (inv4), November 1000 (inv1).
             # 6800 - 1200 (31 days) - 1500 (28 days) = 4100 left, 4100 / 8000 of January's 31.
             self.assertAlmostEqual(board.amount_receivable, 6800.0)
-            company, by_partner = board._dso_figures()
+            company, by_partner = board._dso_figures(per_customer=True)
+            own, none = board._dso_figures()  # the dashboard's own: the same, no customer's
+            self.assertEqual([round(figure, 6) for figure in own], [round(figure, 6) for figure in company])
+            self.assertEqual(none, {})
             self.assertAlmostEqual(company[2], 31 + 28 + 31 * 4100 / 8000)
             self.assertAlmostEqual(
                 company[2], analytics.dso_countback(6800.0, [(31, 1200.0), (28, 1500.0), (31, 8000.0)])

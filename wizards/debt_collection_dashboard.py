@@ -211,9 +211,11 @@ class DebtCollectionDashboard(models.TransientModel):
             label for prefix, label in labels.items() if not any(kind.startswith(prefix) for kind in kinds)
         ]
 
-    def _dso_figures(self):
+    def _dso_figures(self, per_customer=False):
         """``((receivable, sales, dso), {partner_id: (receivable, sales, dso)})``: the company's
-        figures and each customer's.
+        figures and, ``per_customer``, each customer's (else no customer's: the dashboard shows
+        the company's alone, and grouping the year's sales by customer as well as by day took
+        most of its opening at 100k).
 
         Receivable: the items open on ``date_to`` (the aged balance's query). Sales: what the
         customer invoices and credit notes put on the receivable account, by countback month
@@ -224,29 +226,34 @@ class DebtCollectionDashboard(models.TransientModel):
         lengths = [(end - start).days + 1 for start, end in periods]
         query = self.env["debt.collection.aged.balance"]._open_lines_query(self.company_id, self.date_to)
         self.env.flush_all()
+        customer = SQL("q.partner_id") if per_customer else SQL("NULL::int")
         receivable = {
             partner_id or 0: amount
             for partner_id, amount in self.env.execute_query(
-                SQL("SELECT q.partner_id, SUM(q.amount_residual) FROM (%s) q GROUP BY q.partner_id", query)
+                SQL("SELECT %s, SUM(q.amount_residual) FROM (%s) q GROUP BY 1", customer, query)
             )
         }
         company_sales = [0.0] * len(periods)
         sales = defaultdict(lambda: [0.0] * len(periods))
-        for partner, day, balance in self.env["account.move.line"]._read_group(
-            self._sales_domain(), ["partner_id", "date:day"], ["balance:sum"]
+        groupby = ["partner_id", "date:day"] if per_customer else ["date:day"]
+        for *partner, day, balance in self.env["account.move.line"]._read_group(
+            self._sales_domain(), groupby, ["balance:sum"]
         ):
             index = next(i for i, (start, end) in enumerate(periods) if start <= day <= end)
-            sales[partner.commercial_partner_id.id or 0][index] += balance
             company_sales[index] += balance
+            if per_customer:
+                sales[partner[0].commercial_partner_id.id or 0][index] += balance
 
         def figures(owed, by_period):
             return owed, sum(by_period), dso_countback(owed, list(zip(lengths, by_period, strict=True)))
 
-        by_partner = {
+        company = figures(sum(receivable.values()), company_sales)
+        if not per_customer:
+            return company, {}
+        return company, {
             partner_id: figures(receivable.get(partner_id, 0.0), sales[partner_id])
             for partner_id in set(receivable) | set(sales)
         }
-        return figures(sum(receivable.values()), company_sales), by_partner
 
     # ------------------------------------------------------------------ drill-downs
 
@@ -339,7 +346,7 @@ class DebtCollectionDashboard(models.TransientModel):
         """The DSO of each customer over the same period."""
         self.ensure_one()
         self.dso_line_ids.unlink()
-        figures = self._dso_figures()[1]
+        figures = self._dso_figures(per_customer=True)[1]
         self.env["debt.collection.dashboard.dso"].create(
             [
                 {
