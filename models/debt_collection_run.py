@@ -31,7 +31,8 @@ class DebtCollectionRun(models.AbstractModel):
 
     @api.model
     def _cron_escalate(self):
-        """Scheduled action: escalate every company, batch by batch, committing each batch."""
+        """Scheduled action: escalate every company, batch by batch, committing each batch; with
+        OCA's queue_job installed, queue the batches as jobs (``debt_collection_run_jobs``)."""
         cron = self.env["ir.cron"]
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].browse(
