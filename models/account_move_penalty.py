@@ -142,10 +142,10 @@ class AccountMove(models.Model):
             ]
             computed = penalties(invoices, to_date, table=table, terms=company._debt_penalty_terms(partner))
             for move_id, ledger in computed.by_invoice.items():
-                texts = tuple(
-                    worded.get(notice) or worded.setdefault(notice, Rate._notice_text(notice))
-                    for notice in ledger.notices
-                )
+                for notice in ledger.notices:
+                    if notice not in worded:
+                        worded[notice] = Rate._notice_text(notice)
+                texts = tuple(worded[notice] for notice in ledger.notices)
                 result.by_invoice[move_id] = InvoicePenalty(ledger, texts)
                 warnings += [text for text in texts if text not in warnings]
         result.warnings = tuple(warnings)

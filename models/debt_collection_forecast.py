@@ -381,7 +381,7 @@ class DebtCollectionForecast(models.Model):
         self.env["debt.collection.forecast.figure"].sudo()._keep(
             company, today, self._near_total(company, computed)
         )
-        forecast = self.sudo().search([("company_id", "=", company.id), ("date", "=", today)])
+        forecast = self._of_day(company, today)
         if forecast:
             self.env.cr.execute(
                 SQL("DELETE FROM debt_collection_forecast_line WHERE forecast_id = %s", forecast.id)
@@ -427,8 +427,12 @@ class DebtCollectionForecast(models.Model):
         click on the dashboard's figure opens the same lines (whose total the figure of the day
         is), rather than forecasting the whole ledger again."""
         today = today or fields.Date.context_today(self)
-        forecast = self.search([("company_id", "=", company.id), ("date", "=", today)], limit=1)
-        return forecast or self._take_snapshot(company, today)
+        return self._of_day(company, today).sudo(False) or self._take_snapshot(company, today)
+
+    @api.model
+    def _of_day(self, company, day):
+        """The snapshot of ``company`` taken on ``day`` (one at most), whoever asks."""
+        return self.sudo().search([("company_id", "=", company.id), ("date", "=", day)], limit=1)
 
     @api.model
     def _copy_lines(self, rows):

@@ -31,7 +31,7 @@ class DebtCollectionRun(models.AbstractModel):
         return "queue.job" in self.env
 
     @api.model
-    def _enqueue_escalation(self, company, today, batch_size=None):
+    def _enqueue_escalation(self, company, today):
         """Queue the run of ``company``: a job per batch of customers, then one closing its log.
 
         The batches are cut now, as the run would cut them; a customer that stops being due
@@ -42,7 +42,7 @@ class DebtCollectionRun(models.AbstractModel):
         log = self._begin(company, today, "cron")
         jobs, after, customers = [], 0, 0
         batch = self.env._("Dunning of %(company)s: a batch of customers", company=company.name)
-        while partner_ids := self._candidate_partners(company, today, after, batch_size or BATCH_SIZE):
+        while partner_ids := self._candidate_partners(company, today, after, BATCH_SIZE):
             job = self.delayable(channel=JOB_CHANNEL, description=batch)  # a delayable is one job
             jobs.append(job._run_batch_job(log, partner_ids))
             after, customers = partner_ids[-1], customers + len(partner_ids)

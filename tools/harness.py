@@ -834,7 +834,7 @@ def run_odoo_tests(odoo, args, modules=(MODULE, *TEST_EXTRA_MODULES), tags=None,
     """Return ``(passed, failed, skipped)`` of the module's Odoo tests, in a fresh database."""
     link_module()
     pg, started_here = reachable_pg()
-    database = f"adc_test_{os.getpid()}" + ("" if name == "odoo-tests" else f"_{name.replace('-', '_')}")
+    database = f"adc_test_{os.getpid()}_{name.replace('-', '_')}"
     log = BUILD / f"{name}.log"
     tags = tags or args.odoo_tags or ",".join([f"/{MODULE}", *CORE_TEST_TAGS])
     say(f"Odoo tests (tags {tags}) in the fresh database {database} ({', '.join(modules)}); log: {log}")
