@@ -5,6 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .bulk_insert import insert_records
 from .debt_collection_access import MANAGER, USER, require_group
 from .debt_collection_step import LETTER_TYPES
 
@@ -246,7 +247,13 @@ class DebtCollectionEvent(models.Model):
     def _compute_reference(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for event in self:
-            event.reference = f"{event.date} · {channels.get(event.channel, '')} · {event.partner_id.name}"
+            event.reference = self._debt_reference(
+                event.date, channels.get(event.channel), event.partner_id.name
+            )
+
+    @staticmethod
+    def _debt_reference(day, channel_label, partner_name):
+        return f"{day} · {channel_label or ''} · {partner_name}"
 
     def _debt_legal_effect_date(self):
         """The day this communication took legal effect (a formal notice starts a consumer's interest).
@@ -283,6 +290,37 @@ class DebtCollectionEvent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._debt_refuse_users()
+        return super().create(vals_list)
+
+    @api.model
+    def _debt_insert(self, vals_list):
+        """The run's events in one ``INSERT``, stored as ``create`` would store them.
+
+        ``vals_list``: plain values (ids, no commands). The computed fields are computed here
+        in bulk (``_debt_precompute``), the rest as ``create`` does (``bulk_insert``).
+        """
+        self._debt_refuse_users()
+        return insert_records(self, self._debt_precompute([dict(vals) for vals in vals_list]))
+
+    def _debt_precompute(self, rows):
+        """Fill the stored computed fields of event ``rows`` as their computes would; return them."""
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        partners = self.env["res.partner"].browse({row["partner_id"] for row in rows})
+        names = dict(zip(partners.ids, partners.mapped("name"), strict=True))
+        steps = self.env["debt.collection.step"].browse(
+            {row["step_id"] for row in rows if row.get("step_id")}
+        )
+        scenarios = {step.id: step.scenario_id.id for step in steps}
+        today = fields.Date.context_today(self)
+        for row in rows:
+            row["reference"] = self._debt_reference(
+                row.get("date") or today, channels.get(row["channel"]), names[row["partner_id"]]
+            )
+            row["scenario_id"] = scenarios.get(row.get("step_id"), False)
+        return rows
+
+    def _debt_refuse_users(self):
         if not self.env.su:
             raise AccessError(
                 self.env._(
@@ -290,7 +328,6 @@ class DebtCollectionEvent(models.Model):
                     "or let the dunning run."
                 )
             )
-        return super().create(vals_list)
 
     def write(self, vals):
         if self.env.su:

@@ -46,12 +46,30 @@ class DebtCollectionEvent(models.Model):
     @api.depends("state", "delivery", "cancel_reason", "checked")
     def _compute_to_check(self):
         for event in self:
-            problem = (
-                event.state == "error"
-                or event.delivery in ("failed", "bounced", "returned")
-                or event.cancel_reason in ("paid", "superseded")
+            event.to_check = self._debt_to_check(
+                event.state, event.delivery, event.cancel_reason, event.checked
             )
-            event.to_check = problem and not event.checked
+
+    @staticmethod
+    def _debt_to_check(state, delivery, cancel_reason, checked):
+        problem = (
+            state == "error"
+            or delivery in ("failed", "bounced", "returned")
+            or cancel_reason in ("paid", "superseded")
+        )
+        return problem and not checked
+
+    def _debt_precompute(self, rows):
+        rows = super()._debt_precompute(rows)
+        default_state = self._fields["state"].default(self)
+        for row in rows:
+            row["to_check"] = self._debt_to_check(
+                row.get("state", default_state),
+                row.get("delivery"),
+                row.get("cancel_reason"),
+                row.get("checked"),
+            )
+        return rows
 
     def _debt_legal_effect_date(self):
         """The day the communication reached the customer when known (the acknowledgement of

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import format_date
 
@@ -251,6 +251,77 @@ class TestEscalation(DebtCollectionCommon):
         self.Event.sudo().search([]).unlink()
         queries_200 = self._queries_of_a_run(200)
         self.assertLessEqual(queries_200, queries_20 + 5, (queries_20, queries_200))
+
+    def _stored_columns(self, events):
+        """Every stored column of ``events`` and of their lines, but their ids."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT * FROM debt_collection_event WHERE id IN %s ORDER BY id", [tuple(events.ids)]
+        )
+        stored_events = [{k: v for k, v in row.items() if k != "id"} for row in self.env.cr.dictfetchall()]
+        self.env.cr.execute(
+            "SELECT * FROM debt_collection_event_line WHERE event_id IN %s ORDER BY move_line_id",
+            [tuple(events.ids)],
+        )
+        stored_lines = [
+            {k: v for k, v in row.items() if k not in ("id", "event_id")}
+            for row in self.env.cr.dictfetchall()
+        ]
+        return stored_events, stored_lines
+
+    def test_the_run_stores_its_events_and_lines_as_create_would(self):
+        """The run writes its events and lines in one INSERT each: what is stored is what
+        ``create`` stores, computed fields and roundings included, and the cache follows."""
+        other = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        invoices = self.invoice(700.0) | self.invoice(300.0, currency_id=other.id)
+        receivables = invoices.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        step = self.steps.filtered(lambda s: s.offset_days == 1)
+        Line = self.env["debt.collection.event.line"]
+        today = day(1)
+        common = {"company_id": self.company.id, "partner_id": self.customer.id, "date": today}
+        events = [
+            {
+                **common,
+                "step_id": step.id,
+                "level": 2,
+                "origin": "overdue",
+                "channel": "email",
+                "state": "done",
+                "sent_date": today,
+                "amount_due": 850.0 + 1 / 3,  # the rounding to the cent is create's too
+                "amount_net": 850.0 + 1 / 3,
+            },
+            {**common, "origin": "manual", "channel": "letter", "state": "error", "note": "Refused"},
+        ]
+        lines = [[Line._values(line, today, step=step, advanced=True) for line in receivables], []]
+        Event = self.Event.sudo()
+        with freeze_time(today):
+            with self.env.cr.savepoint() as savepoint:
+                created = Event.create(
+                    [
+                        dict(vals, line_ids=[Command.create(line) for line in event_lines])
+                        for vals, event_lines in zip(events, lines, strict=True)
+                    ]
+                )
+                expected = self._stored_columns(created)
+                savepoint.rollback()
+            self.env.invalidate_all()
+            self.assertFalse(invoices[0].debt_event_line_ids)  # now in the cache, empty
+            inserted = Event._debt_insert(events)
+            self.Run._insert_lines(inserted, lines)
+            self.assertEqual(self._stored_columns(inserted), expected)
+        self.assertEqual(inserted.mapped("to_check"), [False, True])
+        self.assertEqual(inserted.mapped("amount_net"), [850.33, 0.0])
+        self.assertEqual(inserted[0].scenario_id, self.scenario)
+        self.assertEqual(
+            invoices[0].debt_event_line_ids.event_id, inserted[0], "the cache follows the insert"
+        )
+        with self.assertRaisesRegex(AccessError, "itself can record a collection event"):
+            self.Event.with_user(self.env.user).sudo(False)._debt_insert(events)
+        company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+        step_2 = self.env["debt.collection.scenario"].search([("company_id", "=", company_2.id)]).step_ids[:1]
+        with self.assertRaisesRegex(UserError, "company crossover"), self.env.cr.savepoint():
+            Event._debt_insert([events[1], {**events[0], "date": day(2), "step_id": step_2.id}])
 
     def test_an_invoice_in_instalments_is_late_from_its_first_instalment(self):
         terms = self.env["account.payment.term"].create(
