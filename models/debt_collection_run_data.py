@@ -231,8 +231,11 @@ class DebtCollectionRun(models.AbstractModel):
         The lines are looked up by the ids of the batch's invoices, read first: joined to the
         invoices alone, PostgreSQL scans every journal item for the open ones of each batch (ten
         batches of 500 customers at 100k: 0.81 to 0.90 s, 0.55 to 0.56 s by the ids, the same
-        rows). Not by the lines' own customer, faster still: a line keeps the commercial partner
-        its invoice had when posted, which a contact moved to another company no longer is.
+        rows). Those ids are read as open invoices, so that the customers' index of open
+        invoices finds them: without the condition PostgreSQL scans all journal entries (at
+        100k, 63 ms a batch instead of 18 ms). Not by the lines' own customer, faster still: a
+        line keeps the commercial partner its invoice had when posted, which a contact moved
+        to another company no longer is.
         """
         self.env.flush_all()
         self.env.cr.execute(
@@ -259,7 +262,8 @@ class DebtCollectionRun(models.AbstractModel):
                       AND m.commercial_partner_id = ANY(%s)
                       AND l.move_id = ANY(ARRAY(SELECT batch.id FROM account_move batch
                                                  WHERE batch.company_id = %s
-                                                   AND batch.commercial_partner_id = ANY(%s)))
+                                                   AND batch.commercial_partner_id = ANY(%s)
+                                                   AND %s))
                       AND %s
                       AND l.amount_residual > 0
                  ORDER BY m.id, due_date, l.id
@@ -268,6 +272,7 @@ class DebtCollectionRun(models.AbstractModel):
                 partner_ids,
                 company.id,
                 partner_ids,
+                self.env["account.move"]._debt_open_invoice_sql("batch"),
                 self.env["account.move"]._debt_open_invoice_sql("m"),
                 SQL("FOR UPDATE OF m SKIP LOCKED") if lock else SQL(""),
             ),

@@ -49,7 +49,6 @@ with its own due date (an invoice paid 30 % / 70 % is late from its first instal
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import cached_property
 
 OVERDUE = "overdue"
 PRE_DUE = "pre_due"
@@ -125,6 +124,8 @@ class Invoice:
     ``taken``: ids of the steps it took in its current dunning cycle.
     ``hold``: why it is not chased (a ``HOLD_*`` code), ``None`` when it is.
     ``hold_until``: for a promise, the last day of the pause.
+    ``residual``, ``first_due``: what its instalments still owe, the first of their due dates
+    (derived, read on every decision).
     """
 
     id: int
@@ -134,14 +135,19 @@ class Invoice:
     hold: str | None = None
     hold_until: date | None = None
     salesperson_id: int | None = None
+    residual: float = field(init=False, repr=False, compare=False)
+    first_due: date = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def residual(self):
-        return round(sum(i.residual for i in self.instalments), 2)
+    def __post_init__(self):
+        object.__setattr__(self, "residual", round(sum(i.residual for i in self.instalments), 2))
+        object.__setattr__(self, "first_due", min(i.due_date for i in self.instalments))
 
-    @cached_property
-    def first_due(self):
-        return min(i.due_date for i in self.instalments)
+    def after_step(self, step_id, rank):
+        """The invoice once it took ``step_id``, at ``rank``: a copy, its totals kept (the
+        decision makes one per invoice chased, ``dataclasses.replace`` would recompute them)."""
+        advanced = object.__new__(Invoice)
+        advanced.__dict__.update(self.__dict__, rank=rank, taken=self.taken | {step_id})
+        return advanced
 
     def held_on(self, day):
         if self.hold == HOLD_PROMISE:
@@ -459,9 +465,7 @@ def _after(customer, comm, today):
         return customer
     step = comm.step
     invoices = tuple(
-        replace(inv, rank=comm.advancing[inv.id], taken=inv.taken | {step.id})
-        if inv.id in comm.advancing
-        else inv
+        inv.after_step(step.id, comm.advancing[inv.id]) if inv.id in comm.advancing else inv
         for inv in customer.invoices
     )
     return replace(
