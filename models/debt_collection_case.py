@@ -85,7 +85,11 @@ class DebtCollectionCase(models.Model):
     # hand-off and outcome
     # written by the hand-off and outcome wizards (Collection Managers), never by hand
     agency_id = fields.Many2one(
-        "res.partner", string="Agency or Factor", readonly=True, tracking=True, check_company=True,
+        "res.partner",
+        string="Agency or Factor",
+        readonly=True,
+        tracking=True,
+        check_company=True,
         debt_write=SYSTEM,
     )
     handoff_kind = fields.Selection(
@@ -102,7 +106,11 @@ class DebtCollectionCase(models.Model):
     amount_fees = fields.Monetary(string="Fees", readonly=True, copy=False, debt_write=SYSTEM)
     amount_written_off = fields.Monetary(readonly=True, copy=False, debt_write=SYSTEM)
     writeoff_move_id = fields.Many2one(
-        "account.move", string="Write-off Credit Note", readonly=True, copy=False, check_company=True,
+        "account.move",
+        string="Write-off Credit Note",
+        readonly=True,
+        copy=False,
+        check_company=True,
         debt_write=SYSTEM,
     )
 
@@ -182,7 +190,6 @@ class DebtCollectionCase(models.Model):
         for case in self:
             payer_class = case.partner_id.commercial_partner_id.debt_payer_class
             case.priority = rules.priority(payer_class, days_late(case.oldest_due_date, today))
-
 
     @api.depends("partner_id.commercial_partner_id.city")
     def _compute_court_city(self):
@@ -264,13 +271,22 @@ class DebtCollectionCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Number the cases from their sequence (in the current company, else the shared one) and put
-        them in the first stage, looked up once for the batch."""
+        them in the first stage, both looked up once for the batch."""
         self._debt_check_no_open_case(vals_list)
         new = self.env._("New")
-        Sequence = self.env["ir.sequence"].sudo()
+        # the sequence ``next_by_code`` would take, found once: the run opens thousands of cases
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", "debt.collection.case"), ("company_id", "in", [self.env.company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
         for vals in vals_list:
             if vals.get("name", new) == new:
-                vals["name"] = Sequence.next_by_code("debt.collection.case") or new
+                vals["name"] = sequence.next_by_id() if sequence else new
         if any("stage_id" not in vals for vals in vals_list):
             first_stage = self._debt_first_stage()
             for vals in vals_list:
@@ -455,4 +471,3 @@ class DebtCollectionCase(models.Model):
         events = Event.create(values)
         self._message_log_batch(bodies={case.id: notes[case.id] for case in self})
         return events
-

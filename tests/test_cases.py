@@ -116,6 +116,36 @@ class TestCases(CasesCommon):
         with self.assertRaisesRegex(ValidationError, case.name):
             self.Case.create({"partner_id": self.customer.id})
 
+    def test_cases_opened_together_are_numbered_in_turn_from_their_company_sequence(self):
+        partners = self.env["res.partner"].create(
+            [{"name": "Garage Durand", "is_company": True}, {"name": "Pressing Léa", "is_company": True}]
+        )
+        with freeze_time(day(45)):
+            shared = self.Case.create([{"partner_id": partner.id} for partner in partners])
+            prefix = f"DOS/{day(45).year}/"
+            self.assertTrue(
+                all(name.startswith(prefix) for name in shared.mapped("name")), shared.mapped("name")
+            )
+            first, second = (int(name.removeprefix(prefix)) for name in shared.mapped("name"))
+            self.assertEqual(second, first + 1)
+            # a company with a sequence of its own numbers its cases from it, the others do not
+            self.env["ir.sequence"].create(
+                {
+                    "name": "Dossiers Paris",
+                    "code": "debt.collection.case",
+                    "prefix": "PAR-",
+                    "padding": 3,
+                    "company_id": self.company.id,
+                }
+            )
+            own = self.Case.create({"partner_id": self.customer.id})
+            company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+            elsewhere = self.Case.with_company(company_2).create(
+                {"partner_id": partners[0].id, "company_id": company_2.id}
+            )
+        self.assertEqual(own.name, "PAR-001")
+        self.assertEqual(elsewhere.name, f"{prefix}{second + 1:04d}")
+
     def test_case_from_a_selection_of_invoices(self):
         chosen = self.invoice(400.0)
         self.invoice(600.0)
