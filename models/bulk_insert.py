@@ -2,8 +2,8 @@
 
 The run writes thousands of events and tens of thousands of lines a batch. Through ``create``
 each record pays for defaults, precomputes, conversions and cache updates one by one (the
-lines a quarter of a run, the events a sixth). These models are logs: nothing overrides their creation but the access check their
-own ``create`` makes, which the callers make too.
+lines a quarter of a run, the events a sixth). These models are logs: nothing overrides their
+creation but the access check their own ``create`` makes, which the callers make too.
 """
 
 from odoo.models import MAGIC_COLUMNS
