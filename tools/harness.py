@@ -128,7 +128,9 @@ def link_module():
 
     The module folder is made of links to the repository's entries, all but the hidden ones:
     a link to the root itself would let Odoo walk into ``.build`` (the virtual environment,
-    the filestore, and the module again) when it collects translatable terms.
+    the filestore, and the module again) when it collects translatable terms. What else is
+    found there goes, such as the ``__pycache__`` Python writes beside the linked
+    ``__init__.py`` when bytecode is written (a fresh shell, as CI's).
     """
     module = ADDONS_LINK_DIR / MODULE
     if module.is_symlink():
@@ -136,7 +138,9 @@ def link_module():
     module.mkdir(parents=True, exist_ok=True)
     wanted = {entry.name: entry for entry in ROOT.iterdir() if not entry.name.startswith(".")}
     for link in module.iterdir():
-        if link.name not in wanted or not link.is_symlink():
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        elif link.name not in wanted or not link.is_symlink():
             link.unlink()
     for name, entry in wanted.items():
         link = module / name
