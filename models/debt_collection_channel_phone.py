@@ -13,7 +13,7 @@ class DebtCollectionRun(models.AbstractModel):
         for lang, lang_events in events.grouped(self._task_lang).items():
             qweb = self.env["ir.qweb"].with_context(lang=lang)
             # format_amount, format_date...: the note shares its invoice lines' markup with the emails
-            render_context = self.env["mail.render.mixin"].with_context(lang=lang)._render_eval_context()
+            render_context = self.env["mail.template"].with_context(lang=lang)._debt_render_context()
             for event in lang_events.with_context(lang=lang):
                 ordered.append(event)
                 values.append(

@@ -46,11 +46,23 @@ MANAGER_GROUP = "account_debt_collection.group_debt_collection_manager"
 
 
 class RunSettings(NamedTuple):
-    """What a company's run reads once: ``(default scenario, {payer class: scenario})`` and the
-    assignee of customers without a credit controller."""
+    """What a company's run reads once: ``(default scenario, {payer class: scenario})``, the
+    assignee of customers without a credit controller, whether it texts, and the steps of the
+    scenarios its batches met."""
 
     scenarios: tuple
     fallback_controller_id: int | None
+    sms_enabled: bool
+    #: ``{scenario id: rule steps}``, filled as the batches meet the scenarios
+    steps: dict
+
+    def steps_of(self, scenario):
+        """The rule steps of ``scenario`` (none without one), read at the first batch that needs them."""
+        if not scenario:
+            return []
+        if scenario.id not in self.steps:
+            self.steps[scenario.id] = scenario._rule_steps()
+        return self.steps[scenario.id]
 
 
 class History(NamedTuple):
@@ -130,10 +142,12 @@ class DebtCollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------ reading customers
 
     def _run_settings(self, company):
-        """What a company's run reads once, not per batch: its scenarios and the fallback assignee."""
+        """What a company's run reads once, not per batch (its records leave the cache after each)."""
         return RunSettings(
             scenarios=self.env["debt.collection.scenario"]._company_scenarios(company),
             fallback_controller_id=company.debt_controller_id.id or self._first_manager(company),
+            sms_enabled=company.debt_sms_enabled,
+            steps={},
         )
 
     def _read_customers(self, company, partner_ids, today, lock, settings=None):
@@ -162,24 +176,22 @@ class DebtCollectionRun(models.AbstractModel):
         # computed, not stored, on Odoo's blacklists: read as they are now, not as cached earlier
         partners.invalidate_recordset(["is_blacklisted", "phone_sanitized_blacklisted"])
         scenarios = self.env["res.partner"]._debt_scenarios_for(company, partners, settings.scenarios)
-        steps_of = {scenario: scenario._rule_steps() for scenario in set(scenarios.values()) if scenario}
+        steps_of = {partner_id: settings.steps_of(scenario) for partner_id, scenario in scenarios.items()}
         history = self._communication_history(company, partner_ids)
         credits = self._unreconciled_credits(company, partner_ids)
         emails = self._email_status(partners, history)
-        texting = {scenario for scenario, steps in steps_of.items() if any(s.channel == "sms" for s in steps)}
-        texted = partners.filtered(lambda partner: scenarios.get(partner.id) in texting)
-        texts = self._sms_status(company, texted, history)
+        texted = partners.filtered(lambda partner: any(s.channel == "sms" for s in steps_of[partner.id]))
+        texts = self._sms_status(settings, texted, history)
         invoices = defaultdict(dict)
         for row in rows:
             partner_id = row["partner_id"]
-            steps = steps_of.get(scenarios.get(partner_id), [])
             move = invoices[partner_id].get(row["move_id"])
             if move is None:
                 scenario = scenarios.get(partner_id)
                 move = invoices[partner_id][row["move_id"]] = {
                     "id": row["move_id"],
                     "instalments": [],
-                    "rank": rank_of(steps, row["last_offset"]),
+                    "rank": rank_of(steps_of.get(partner_id, []), row["last_offset"]),
                     "taken": frozenset(row["taken_step_ids"]),
                     "salesperson_id": row["salesperson_id"],
                     **self._hold(row, scenario),
@@ -204,7 +216,7 @@ class DebtCollectionRun(models.AbstractModel):
                     pending_approval=past.pending_approval,
                     controller_id=partner.debt_controller_id.id or settings.fallback_controller_id,
                 ),
-                steps_of.get(scenarios.get(partner.id), []),
+                steps_of[partner.id],
             )
         return customers
 
@@ -360,15 +372,16 @@ class DebtCollectionRun(models.AbstractModel):
                 status[partner.id] = EMAIL_OK
         return status
 
-    def _sms_status(self, company, partners, history):
+    def _sms_status(self, settings, partners, history):
         """``{partner_id: SMS_* code}``: whether an SMS to the customer can be used.
 
         Its number, as Odoo's phone validation formats it (``phone_sanitized``), must be a
         mobile, not in the phone blacklist, and not the number the last collection SMS failed
-        to reach; the company must have collection SMS turned on. Only the customers whose
-        scenario texts them are asked (parsing a number costs): the others get ``SMS_DISABLED``.
+        to reach; the company must have collection SMS turned on (``settings``: the run's).
+        Only the customers whose scenario texts them are asked (parsing a number costs): the
+        others get ``SMS_DISABLED``.
         """
-        if not company.debt_sms_enabled:
+        if not settings.sms_enabled:
             return dict.fromkeys(partners.ids, SMS_DISABLED)
         status = {}
         for partner in partners:

@@ -1,5 +1,6 @@
 """A collection event's email bodies rendered for a whole batch at once."""
 
+from functools import cache
 from uuid import uuid4
 
 from lxml import etree, html
@@ -68,7 +69,7 @@ class MailTemplate(models.Model):
         etree.SubElement(loop, "t", {"t-out": "debt_collection_separator"})
         root = etree.Element("div")
         root.append(loop)
-        variables = self._render_eval_context()
+        variables = self._debt_render_context()
         variables.update(add_context or {})
         variables["debt_collection_records"] = self.env[model].browse(res_ids)
         variables["debt_collection_separator"] = separator
@@ -78,6 +79,21 @@ class MailTemplate(models.Model):
         if len(parts) != len(res_ids) + 1:
             raise ValueError("the body printed the record separator itself")
         return dict(zip(res_ids, parts[:-1], strict=True))
+
+    @api.model
+    def _debt_render_context(self):
+        """Odoo's rendering context, its ``format_date`` and ``format_amount`` remembering what
+        they returned for this rendering.
+
+        A batch formats the same figures over and over (an unpaid invoice's amount and amount
+        due, the dates of invoices issued the same day): at a few tens of microseconds a call
+        (the language looked up, its grouping parsed), that was a tenth of a run's emails. The
+        output is Odoo's own, for the same arguments in the same language.
+        """
+        context = self._render_eval_context()
+        for name in ("format_date", "format_amount"):
+            context[name] = cache(context[name])
+        return context
 
 
 def _scope_resets(body):

@@ -15,8 +15,9 @@ from odoo.addons.base.models.ir_qweb import QWebError
 from odoo.addons.mail.models.mail_render_mixin import MailRenderMixin
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_amount, format_date
 
-from .common import DebtCollectionCommon, day
+from .common import DUE, DebtCollectionCommon, day
 
 EVENT = "debt.collection.event"
 
@@ -208,3 +209,40 @@ class TestMailTemplateBatch(DebtCollectionCommon):
             rendered = self.template._render_template_qweb(body, "res.partner", partners.ids)
         at_once.assert_not_called()
         self.assertEqual(rendered, self.odoo_rendering(body, "res.partner", partners.ids))
+
+    def test_the_same_amount_and_date_read_in_each_customers_language_in_one_run(self):
+        """The batch's formatters remember what they returned for one rendering in one
+        language: French and English customers owing the same sum due the same day, emailed by
+        the same run, each read it as their language writes it, and as Odoo renders it alone."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        customers = self.env["res.partner"].create(
+            [
+                {"name": "Client Français", "email": "compta@exemple.fr", "lang": "fr_FR"},
+                {"name": "English Customer", "email": "accounts@example.co.uk", "lang": "en_US"},
+                {"name": "Autre Client", "email": "autre@exemple.fr", "lang": "fr_FR"},
+            ]
+        )
+        for customer in customers:
+            self.invoice(1234.5, partner=customer)
+        self.escalate(day(1))
+        events = self.Event.search([("partner_id", "in", customers.ids)], order="id")
+        currency = self.company.currency_id
+        written = {
+            lang: (
+                format_amount(self.env, 1234.5, currency, lang),
+                format_date(self.env, DUE, lang_code=lang),
+            )
+            for lang in ("fr_FR", "en_US")
+        }
+        self.assertNotEqual(written["fr_FR"], written["en_US"])
+        together = self.template._render_field("body_html", events.ids)
+        for event in events:
+            lang = event.partner_id.lang
+            other = "en_US" if lang == "fr_FR" else "fr_FR"
+            body = self.mails(event).body_html
+            for text in written[lang]:
+                self.assertIn(text, body, lang)
+            for text in written[other]:
+                self.assertNotIn(text, body, lang)
+            alone = self.template._render_field("body_html", event.ids)[event.id]
+            self.assertEqual(together[event.id], alone)
