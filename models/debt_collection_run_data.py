@@ -78,6 +78,36 @@ class History(NamedTuple):
 NO_HISTORY = History(None, None, False, None)
 
 
+class InstalmentRow(NamedTuple):
+    """An open receivable line as ``_read_open_instalments`` selects it, in its columns' order."""
+
+    line_id: int
+    move_id: int
+    partner_id: int
+    due_date: date
+    residual: float
+    last_offset: int | None
+    salesperson_id: int | None
+    dispute: bool
+    promise_date: date | None
+    case_frozen: bool
+    no_followup: bool
+    penalty_invoice: bool
+    taken_step_ids: list
+
+
+def _by_invoice(rows):
+    """The rows (ordered by invoice) grouped in a list per invoice."""
+    group = []
+    for row in rows:
+        if group and row.move_id != group[0].move_id:
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
+
+
 class DebtCollectionRun(models.AbstractModel):
     _inherit = "debt.collection.run"
 
@@ -173,8 +203,8 @@ class DebtCollectionRun(models.AbstractModel):
                 "debt_payer_class",
             ]
         )
-        # computed, not stored, on Odoo's blacklists: read as they are now, not as cached earlier
-        partners.invalidate_recordset(["is_blacklisted", "phone_sanitized_blacklisted"])
+        # computed, not stored, on Odoo's phone blacklist: read as it is now, not as cached earlier
+        partners.invalidate_recordset(["phone_sanitized_blacklisted"])
         scenarios = self.env["res.partner"]._debt_scenarios_for(company, partners, settings.scenarios)
         steps_of = {partner_id: settings.steps_of(scenario) for partner_id, scenario in scenarios.items()}
         history = self._communication_history(company, partner_ids)
@@ -182,31 +212,27 @@ class DebtCollectionRun(models.AbstractModel):
         emails = self._email_status(partners, history)
         texted = partners.filtered(lambda partner: any(s.channel == "sms" for s in steps_of[partner.id]))
         texts = self._sms_status(settings, texted, history)
-        invoices = defaultdict(dict)
-        for row in rows:
-            partner_id = row["partner_id"]
-            move = invoices[partner_id].get(row["move_id"])
-            if move is None:
-                scenario = scenarios.get(partner_id)
-                move = invoices[partner_id][row["move_id"]] = {
-                    "id": row["move_id"],
-                    "instalments": [],
-                    "rank": rank_of(steps_of.get(partner_id, []), row["last_offset"]),
-                    "taken": frozenset(row["taken_step_ids"]),
-                    "salesperson_id": row["salesperson_id"],
-                    **self._hold(row, scenario),
-                }
-            move["instalments"].append(Instalment(row["line_id"], row["due_date"], float(row["residual"])))
+        invoices = defaultdict(list)
+        for move_rows in _by_invoice(rows):
+            first = move_rows[0]
+            partner_id = first.partner_id
+            invoices[partner_id].append(
+                Invoice(
+                    first.move_id,
+                    tuple(Instalment(row.line_id, row.due_date, float(row.residual)) for row in move_rows),
+                    rank=rank_of(steps_of.get(partner_id, []), first.last_offset),
+                    taken=frozenset(first.taken_step_ids),
+                    salesperson_id=first.salesperson_id,
+                    **self._hold(first, scenarios.get(partner_id)),
+                )
+            )
         customers = {}
         for partner in partners:
             past = history.get(partner.id, NO_HISTORY)
             customers[partner.id] = (
                 Customer(
                     id=partner.id,
-                    invoices=tuple(
-                        Invoice(**{**move, "instalments": tuple(move["instalments"])})
-                        for move in invoices[partner.id].values()
-                    ),
+                    invoices=tuple(invoices[partner.id]),
                     credit=credits.get(partner.id, 0.0),
                     last_date=past.last_date,
                     last_overdue_date=past.last_overdue_date,
@@ -222,23 +248,24 @@ class DebtCollectionRun(models.AbstractModel):
 
     @staticmethod
     def _hold(row, scenario):
-        """Why an invoice is not chased, as ``rules.escalation`` codes."""
-        if row["dispute"]:
+        """Why an invoice is not chased (``row``: its first :class:`InstalmentRow`), as
+        ``rules.escalation`` codes."""
+        if row.dispute:
             return {"hold": HOLD_DISPUTE}
-        if row["case_frozen"]:
+        if row.case_frozen:
             return {"hold": HOLD_CASE}
-        if row["no_followup"]:
+        if row.no_followup:
             return {"hold": HOLD_NEVER}
-        if row["penalty_invoice"]:
+        if row.penalty_invoice:
             return {"hold": HOLD_PENALTY}
-        if row["promise_date"]:
+        if row.promise_date:
             grace = scenario.promise_grace_days if scenario else 0
-            return {"hold": HOLD_PROMISE, "hold_until": pause_end(row["promise_date"], grace)}
+            return {"hold": HOLD_PROMISE, "hold_until": pause_end(row.promise_date, grace)}
         return {}
 
     def _read_open_instalments(self, company, partner_ids, lock):
-        """The open receivable lines of the customers' open invoices, with their invoice's state
-        and the steps it took in its current dunning cycle (``taken_step_ids``).
+        """The open receivable lines of the customers' open invoices (:class:`InstalmentRow`, by
+        invoice), with their invoice's state and the steps it took in its current dunning cycle.
 
         The lines are looked up by the ids of the batch's invoices, read first: joined to the
         invoices alone, PostgreSQL scans every journal item for the open ones of each batch (ten
@@ -290,7 +317,7 @@ class DebtCollectionRun(models.AbstractModel):
             ),
             log_exceptions=not lock,  # as the customers' lock (``_lock_partners``)
         )
-        return self.env.cr.dictfetchall()
+        return [InstalmentRow(*row) for row in self.env.cr.fetchall()]
 
     def _communication_history(self, company, partner_ids):
         """``{partner_id: History}``: each customer's last communication and last reminder days,
@@ -357,12 +384,21 @@ class DebtCollectionRun(models.AbstractModel):
         (the counter resets when the customer writes again), or the last collection email to
         that same address failed (``history``: a corrected address is tried again).
         """
+        # Odoo's ``is_blacklisted``, one search for the batch (its compute's, less the field writes)
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search_fetch(
+                [("email", "in", [p.email_normalized for p in partners if p.email_normalized])], ["email"]
+            )
+            .mapped("email")
+        )
         status = {}
         for partner in partners:
             channel, address = history.get(partner.id, NO_HISTORY).undelivered or (None, None)
             if not partner.email:
                 status[partner.id] = EMAIL_MISSING
-            elif partner.is_blacklisted:
+            elif partner.email_normalized in blacklisted:
                 status[partner.id] = EMAIL_BLACKLISTED
             elif partner.message_bounce:
                 status[partner.id] = EMAIL_BOUNCED

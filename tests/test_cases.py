@@ -146,6 +146,49 @@ class TestCases(CasesCommon):
         self.assertEqual(own.name, "PAR-001")
         self.assertEqual(elsewhere.name, f"{prefix}{second + 1:04d}")
 
+    def test_the_run_opens_its_cases_for_the_controller_without_an_email_per_case(self):
+        """A night's run opens cases for a credit controller who reads notifications by email:
+        the controller follows each case, and the controller's mailbox gets no "assigned to
+        you" per case (hundreds on a large ledger)."""
+        controller = new_test_user(
+            self.env,
+            login="controleur_credit",
+            name="Claire Contrôle",
+            email="claire@example.fr",
+            notification_type="email",
+            groups="account.group_account_invoice,account_debt_collection.group_debt_collection_user",
+        )
+        customers = self.customer | self.env["res.partner"].create(
+            {"name": "Garage Durand", "is_company": True, "email": "compta@garage-durand.fr"}
+        )
+        for customer in customers:
+            customer.debt_controller_id = controller
+            self.invoice(600.0, partner=customer)
+        # as the scheduled action runs: with tracking (the test classes of account turn it off)
+        run = self.Run.with_context(tracking_disable=False).with_company(self.company)
+        for offset in (-5, 1, 10, 20, 30, 45):
+            with freeze_time(day(offset)):
+                run._escalate(self.company, today=day(offset))
+        cases = self.Case.search([("partner_id", "in", customers.ids)])
+        self.assertEqual(len(cases), 2, "one case a customer, opened by the run")
+        self.assertEqual(cases.user_id, controller)
+        for case in cases:
+            self.assertIn(controller.partner_id, case.message_partner_ids)
+        self.assertFalse(
+            self.env["mail.mail"].search([("recipient_ids", "in", controller.partner_id.ids)]),
+            "no email to the controller for the cases",
+        )
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "debt.collection.case"),
+                    ("res_id", "in", cases.ids),
+                    ("partner_ids", "!=", False),
+                ]
+            ),
+            "no notification addressed to anyone",
+        )
+
     def test_case_from_a_selection_of_invoices(self):
         chosen = self.invoice(400.0)
         self.invoice(600.0)

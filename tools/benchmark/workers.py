@@ -29,9 +29,9 @@ from generate import odoo_env
 
 def child(args):
     """One worker: load the registry, say READY, wait for GO, run, print its figures."""
-    with odoo_env(args.db) as env:
+    with odoo_env(args.db, tracking=True) as env:  # as the scheduled action runs
         company = env.ref("base.main_company")
-        env = env(context=dict(env.context, allowed_company_ids=[company.id], tracking_disable=True))
+        env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         run = env["debt.collection.run"].with_company(company)
         run_class = type(run)
         taken = {"batches": 0, "skipped": 0, "customers": 0}
