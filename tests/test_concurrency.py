@@ -305,7 +305,7 @@ class TestCommittedRuns(BaseCase):
         read_instalments = run_class._read_open_instalments
 
         def instalments_without_steps_taken(run, *args):
-            return [{**row, "taken_step_ids": []} for row in read_instalments(run, *args)]
+            return [row._replace(taken_step_ids=[]) for row in read_instalments(run, *args)]
 
         with (
             patch.object(run_class, "_communication_history", lambda run, company, partner_ids: {}),
