@@ -29,7 +29,7 @@ from datetime import date
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from generate import ADDONS_PATH, MODULE_ROOT, ODOO_PATH, PG_HOST, PG_PORT, PG_USER, odoo_env
-from workers import database_counts, release
+from workers import counts_text, database_counts, load_text, release
 
 QUEUE_JOB_ADDONS = os.environ.get("BENCH_QUEUE_JOB_ADDONS", f"{MODULE_ROOT}/.build/oca_addons")
 ADDONS = f"{ADDONS_PATH},{QUEUE_JOB_ADDONS}"
@@ -136,9 +136,9 @@ def share(db, workers, today):
     server = start_server(copy, workers, free_port(), log)
     try:
         time.sleep(6)  # the job runner starts 5 s after the server (queue_job's START_DELAY)
-        load_before = os.getloadavg()[0]
-        started = time.perf_counter()
         with odoo_env(copy, extra_addons=QUEUE_JOB_ADDONS, tracking=True) as env:
+            load_before = os.getloadavg()[0]
+            started = time.perf_counter()  # the registry loaded: the clock times the run only
             env["debt.collection.run"]._cron_escalate()
             env.cr.commit()
             queued = sum(jobs_by_state(env).values())
@@ -218,11 +218,8 @@ def report(results):
             f"hands out the next, {result['picked_up_seconds']} s until the worker starts it"
         )
         print(
-            f"{'':>7}  {result['communications']} communications {result['by_channel']}, "
-            f"{result['mails_queued']} mails queued, {result['errors']} errors, "
-            f"{result['customers_communicated_twice']} customers communicated twice, "
-            f"run log {result['run_log']}, load average {result['load_average_1min'][0]} -> "
-            f"{result['load_average_1min'][1]} (server log {result['server_log']})"
+            f"{'':>7}  {counts_text(result)}, run log {result['run_log']}, "
+            f"load average {load_text(result)} (server log {result['server_log']})"
         )
 
 

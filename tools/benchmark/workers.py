@@ -149,12 +149,21 @@ def report(results):
             f"{w['seconds']:.1f} s {w['batches']}/{w['skipped']}" for w in result["per_worker"]
         )
         print(f"{result['workers']:>7}{result['wall_seconds']:>9.2f}{speed_up:>10}  {workers}")
-        print(
-            f"{'':>7}  {result['communications']} communications {result['by_channel']}, "
-            f"{result['mails_queued']} mails queued, {result['errors']} errors, "
-            f"{result['customers_communicated_twice']} customers communicated twice, "
-            f"load average {result['load_average_1min'][0]} -> {result['load_average_1min'][1]}"
-        )
+        print(f"{'':>7}  {counts_text(result)}, load average {load_text(result)}")
+
+
+def counts_text(result):
+    """What ``database_counts`` found, in words."""
+    return (
+        f"{result['communications']} communications {result['by_channel']}, "
+        f"{result['mails_queued']} mails queued, {result['errors']} errors, "
+        f"{result['customers_communicated_twice']} customers communicated twice"
+    )
+
+
+def load_text(result):
+    before, after = result["load_average_1min"]
+    return f"{before} -> {after}"
 
 
 def main():
