@@ -220,7 +220,7 @@ class DebtCollectionRun(models.AbstractModel):
                 Invoice(
                     first.move_id,
                     tuple(Instalment(row.line_id, row.due_date, float(row.residual)) for row in move_rows),
-                    rank=rank_of(steps_of.get(partner_id, []), first.last_offset),
+                    rank=rank_of(steps_of[partner_id], first.last_offset),
                     taken=frozenset(first.taken_step_ids),
                     salesperson_id=first.salesperson_id,
                     **self._hold(first, scenarios.get(partner_id)),

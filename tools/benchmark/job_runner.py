@@ -40,7 +40,8 @@ SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "odoo_server.p
 PENDING_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 
 
-def odoo_options(db):
+def odoo_options(db, log_level="warn"):
+    """The command line options of an Odoo process on ``db`` (a server, or an install)."""
     return [
         f"--addons-path={ADDONS}",
         f"--db_host={PG_HOST}",
@@ -49,7 +50,7 @@ def odoo_options(db):
         f"--database={db}",
         f"--db-filter=^{db}$",
         "--data-dir=/tmp/bench_filestore",
-        "--log-level=warn",
+        f"--log-level={log_level}",
     ]
 
 
@@ -85,7 +86,7 @@ def start_server(db, workers, port, log):
         [
             sys.executable,
             SERVER,
-            *odoo_options(db),
+            *odoo_options(db, log_level="info"),  # the runner's and the requests' lines
             f"--workers={workers}",
             "--max-cron-threads=0",
             f"--http-port={port}",
@@ -94,7 +95,6 @@ def start_server(db, workers, port, log):
             "--limit-time-real=900",
             "--limit-time-cpu=900",
             f"--logfile={log}",
-            "--log-level=info",
         ],
         env=env,
         start_new_session=True,
