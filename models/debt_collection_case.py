@@ -294,7 +294,49 @@ class DebtCollectionCase(models.Model):
         Stage = self.env["debt.collection.case.stage"]
         for vals in vals_list:
             self.browse()._debt_check_stage_move(Stage.browse(vals["stage_id"]))
-        return super().create(vals_list)
+        cases = super(DebtCollectionCase, self.with_context(debt_follow_assignees_at_once=True)).create(
+            vals_list
+        )
+        cases = cases.with_env(self.env)
+        cases._debt_follow_assignees()
+        return cases
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """While ``create`` runs, the responsible is left to :meth:`_debt_follow_assignees`."""
+        if self.env.context.get("debt_follow_assignees_at_once"):
+            return []
+        return super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+
+    def _debt_follow_assignees(self):
+        """Make each case's responsible follow it and tell them it is theirs, as Odoo's ``create``
+        does, once per responsible instead of once per case.
+
+        Odoo subscribes a new record's responsible record by record, each time reading the
+        followers that partner already has: the run opens thousands of cases for a handful of
+        controllers, and that read grows with every case they follow (0.48 s of the case
+        channel's 1.14 s at 10,000 invoices, 333 cases).
+        """
+        if self.env.context.get("tracking_disable"):  # Odoo's create then subscribes nobody
+            return
+        subtypes = self.env["mail.message.subtype"]
+        _child, default_subtype_ids, *_rest = subtypes._get_auto_subscription_subtypes(self._name)
+        followers = self.env["mail.followers"]
+        for user, cases in self.filtered("user_id").grouped("user_id").items():
+            if not user.sudo().active:
+                continue
+            partner = user.sudo().partner_id
+            followers._insert_followers(
+                self._name,
+                cases.ids,
+                partner.ids,
+                subtypes={partner.id: default_subtype_ids},
+                check_existing=True,
+                existing_policy="update",
+            )
+            if user != self.env.user:
+                cases.with_context(lang=partner.lang)._message_auto_subscribe_notify(
+                    partner.ids, "mail.message_user_assigned"
+                )
 
     def write(self, vals):
         if "stage_id" not in vals:

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 #: Every test lives around this due date; nothing reads the real calendar.
 DUE = date(2026, 3, 31)
@@ -11,6 +12,13 @@ DUE = date(2026, 3, 31)
 def day(offset):
     """The day ``offset`` days from the pinned due date (negative: before it)."""
     return DUE + timedelta(days=offset)
+
+
+def with_mail_as_in_use(records):
+    """``records`` with Odoo's mail working as it does for users and scheduled actions: the
+    test classes of account turn off tracking, creation messages and the creator's follow."""
+    context = {key: value for key, value in records.env.context.items() if key not in DISABLED_MAIL_CONTEXT}
+    return records.with_context(context)
 
 
 class DebtCollectionCommon(AccountTestInvoicingCommon):

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import DUE, DebtCollectionCommon, day
+from .common import DUE, DebtCollectionCommon, day, with_mail_as_in_use
 from .test_letters import pdf_text
 
 
@@ -164,8 +164,7 @@ class TestCases(CasesCommon):
         for customer in customers:
             customer.debt_controller_id = controller
             self.invoice(600.0, partner=customer)
-        # as the scheduled action runs: with tracking (the test classes of account turn it off)
-        run = self.Run.with_context(tracking_disable=False).with_company(self.company)
+        run = with_mail_as_in_use(self.Run).with_company(self.company)
         for offset in (-5, 1, 10, 20, 30, 45):
             with freeze_time(day(offset)):
                 run._escalate(self.company, today=day(offset))
@@ -188,6 +187,56 @@ class TestCases(CasesCommon):
             ),
             "no notification addressed to anyone",
         )
+
+    def test_cases_opened_together_are_followed_by_their_responsibles_as_odoo_subscribes_them(self):
+        """A manager opens three cases at once, two for a controller and one of their own: the
+        controller follows their two with Odoo's default subscription of a responsible and is
+        told of each (the responsible's "assigned to you"), the manager follows all three (as
+        their creator) once each and is told nothing; nobody follows a case not theirs."""
+        users = "account.group_account_invoice,account_debt_collection.group_debt_collection_"
+        manager = new_test_user(
+            self.env, login="responsable_recouvrement", email="paul@example.fr", groups=users + "manager"
+        )
+        controller = new_test_user(
+            self.env, login="controleuse", email="lea@example.fr", groups=users + "user"
+        )
+        customers = self.env["res.partner"].create(
+            [{"name": name, "is_company": True} for name in ("Garage Durand", "Fleurs Petit", "Café Lenoir")]
+        )
+        cases = (
+            with_mail_as_in_use(self.Case)
+            .with_user(manager)
+            .create(
+                [
+                    {"partner_id": customers[0].id, "user_id": controller.id},
+                    {"partner_id": customers[1].id, "user_id": controller.id},
+                    {"partner_id": customers[2].id},
+                ]
+            )
+        )
+        theirs, own = cases[:2], cases[2]
+        self.assertEqual(own.user_id, manager)
+        discussions = self.env.ref("mail.mt_comment")
+        for case in cases:
+            followers = case.message_follower_ids
+            expected = manager.partner_id | (controller.partner_id if case in theirs else manager.partner_id)
+            self.assertEqual(followers.partner_id, expected)
+            self.assertEqual(len(followers), len(expected), "each follows once")
+            self.assertTrue(all(discussions in follower.subtype_ids for follower in followers))
+        told = self.env["mail.message"].sudo().search(  # a user's notification is theirs to read
+            [
+                ("model", "=", "debt.collection.case"),
+                ("res_id", "in", cases.ids),
+                ("partner_ids", "!=", False),
+            ]
+        )
+        self.assertEqual(len(told), 2, "one message a case given to someone else")
+        self.assertEqual(told.partner_ids, controller.partner_id)
+        self.assertEqual(sorted(told.mapped("res_id")), sorted(theirs.ids))
+        for message in told:
+            self.assertIn(self.Case.browse(message.res_id).name, message.subject)
+        quiet = self.Case.create({"partner_id": self.customer.id, "user_id": controller.id})
+        self.assertFalse(quiet.message_follower_ids, "no followers without tracking, as in Odoo")
 
     def test_case_from_a_selection_of_invoices(self):
         chosen = self.invoice(400.0)
