@@ -18,7 +18,7 @@ def with_mail_as_in_use(records):
     """``records`` with Odoo's mail working as it does for users and scheduled actions: the
     test classes of account turn off tracking, creation messages and the creator's follow."""
     context = {key: value for key, value in records.env.context.items() if key not in DISABLED_MAIL_CONTEXT}
-    return records.with_context(context)
+    return records.with_env(records.env(context=context))
 
 
 class DebtCollectionCommon(AccountTestInvoicingCommon):
