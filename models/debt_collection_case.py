@@ -294,10 +294,8 @@ class DebtCollectionCase(models.Model):
         Stage = self.env["debt.collection.case.stage"]
         for vals in vals_list:
             self.browse()._debt_check_stage_move(Stage.browse(vals["stage_id"]))
-        cases = super(DebtCollectionCase, self.with_context(debt_follow_assignees_at_once=True)).create(
-            vals_list
-        )
-        cases = cases.with_env(self.env)
+        batch = self.with_context(debt_follow_assignees_at_once=True)
+        cases = super(DebtCollectionCase, batch).create(vals_list).with_env(self.env)
         cases._debt_follow_assignees()
         return cases
 
@@ -324,7 +322,7 @@ class DebtCollectionCase(models.Model):
         for user, cases in self.filtered("user_id").grouped("user_id").items():
             if not user.sudo().active:
                 continue
-            partner = user.sudo().partner_id
+            partner = user.partner_id.sudo()
             followers._insert_followers(
                 self._name,
                 cases.ids,
