@@ -1,6 +1,6 @@
 {
     "name": "Debt Collection (Recouvrement de créances)",
-    "version": "19.0.1.1.2",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "summary": "Dunning scenarios, formal notices, disputes, promises to pay, "
     "collection cases and cash-in analytics for French companies",

@@ -1,4 +1,5 @@
 from . import debt_collection_access
+from . import debt_collection_invoice_state  # before any import of account_move: its _inherits
 from . import res_company
 from . import res_partner
 from . import debt_collection_scenario

@@ -1,8 +1,8 @@
 """A customer invoice's dunning state, and what an open invoice and an open item are for the collection."""
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, sql
 
 from ..rules.dates import days_late
 from ..rules.payment_terms import exceeds_legal_term
@@ -31,46 +31,20 @@ class AccountMove(models.Model):
 
     _name = "account.move"
     _inherit = ["account.move", "debt.collection.access.mixin"]
+    #: the step, level, next and last dates and cycle, in their own table (see its model)
+    _inherits = {"debt.collection.invoice.state": "debt_state_id"}
 
     no_followup = fields.Boolean(debt_write=USER)
 
-    debt_step_id = fields.Many2one(
-        "debt.collection.step",
-        string="Dunning Step",
+    debt_state_id = fields.Many2one(
+        "debt.collection.invoice.state",
+        string="Dunning State",
+        required=True,
         readonly=True,
         copy=False,
-        index="btree_not_null",
         ondelete="restrict",
-        help="Last dunning step this invoice went through.",
         groups=INTERNAL,
-        debt_write=SYSTEM,
-    )
-    debt_level = fields.Integer(
-        string="Dunning Level",
-        readonly=True,
-        copy=False,
-        help="Rank of the last dunning step in the scenario (0: not reminded yet).",
-        groups=INTERNAL,
-        debt_write=SYSTEM,
-    )
-    debt_next_date = fields.Date(
-        string="Next Dunning Action",
-        readonly=True,
-        copy=False,
-        help="First day the next step of the scenario may be taken.",
-        groups=INTERNAL,
-        debt_write=SYSTEM,
-    )
-    debt_last_date = fields.Date(
-        string="Last Dunning Action", readonly=True, copy=False, groups=INTERNAL, debt_write=SYSTEM
-    )
-    debt_cycle = fields.Integer(
-        string="Dunning Cycle",
-        readonly=True,
-        copy=False,
-        help="Incremented when dunning restarts.",
-        groups=INTERNAL,
-        debt_write=SYSTEM,
+        help="Set by create alone (see ``_debt_check_state_untouched``).",
     )
     debt_event_line_ids = fields.One2many(
         "debt.collection.event.line", "move_id", string="Dunning History", readonly=True, groups=INTERNAL
@@ -182,10 +156,7 @@ class AccountMove(models.Model):
     _debt_partner_idx = models.Index(
         "(commercial_partner_id, company_id) WHERE move_type = 'out_invoice' AND state = 'posted'"
     )
-    _debt_next_date_idx = models.Index(
-        "(company_id, debt_next_date) WHERE debt_next_date IS NOT NULL "
-        "AND move_type = 'out_invoice' AND state = 'posted'"
-    )
+    _debt_state_idx = models.UniqueIndex("(debt_state_id)")
 
     @api.depends("debt_dispute_ids.state")
     def _compute_debt_dispute(self):
@@ -312,7 +283,64 @@ class AccountMove(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Each new journal entry gets its dunning state, created for all of them at once."""
+        for vals in vals_list:
+            self._debt_check_state_untouched(vals)
+        missing = [vals for vals in vals_list if not vals.get("debt_state_id")]
+        states = self.env["debt.collection.invoice.state"].sudo().create([{} for _vals in missing])
+        for vals, state in zip(missing, states, strict=True):
+            vals["debt_state_id"] = state.id
+        return super().create(vals_list)
+
+    def unlink(self):
+        states = self.sudo().debt_state_id
+        result = super().unlink()
+        states.unlink()
+        return result
+
+    def _debt_check_state_untouched(self, vals):
+        """An entry's state is its own from its creation: no user points it at another one.
+
+        Not a ``debt_write`` field: the access mixin's check would refuse the state ``create``
+        gives the entry itself, after it.
+        """
+        if "debt_state_id" in vals and not self.env.su:
+            label = self._fields["debt_state_id"]._description_string(self.env)
+            raise AccessError(self._debt_writers_message(SYSTEM, [label]))
+
+    def _init_column(self, column_name):
+        """On install, a dunning state for every existing journal entry, in two queries; on the
+        upgrade that moved the state out of ``account_move``, the state its columns held."""
+        if column_name != "debt_state_id":
+            return super()._init_column(column_name)
+        moved = [
+            column
+            for column in ("debt_step_id", "debt_level", "debt_next_date", "debt_last_date", "debt_cycle")
+            if sql.column_exists(self.env.cr, "account_move", column)
+        ]
+        # a state takes its journal entry's id: the two tables are filled in one pass each
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO debt_collection_invoice_state (id, %(columns)s create_uid, create_date,
+                                                           write_uid, write_date)
+                   SELECT id, %(values)s create_uid, create_date, write_uid, write_date FROM account_move""",
+                columns=SQL("").join(SQL("%s, ", SQL.identifier(column)) for column in moved),
+                values=SQL("").join(SQL("%s, ", SQL.identifier(column)) for column in moved),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT setval(pg_get_serial_sequence('debt_collection_invoice_state', 'id'),
+                                 GREATEST((SELECT MAX(id) FROM debt_collection_invoice_state), 1))"""
+            )
+        )
+        self.env.cr.execute(SQL("UPDATE account_move SET debt_state_id = id"))
+        return None
+
     def write(self, vals):
+        self._debt_check_state_untouched(vals)
         result = super().write(vals)
         if "invoice_date_due" in vals or "no_followup" in vals:
             self._debt_reschedule()

@@ -30,9 +30,10 @@ class AccountMove(models.Model):
             return NotImplemented
         seen = SQL(
             """SELECT move.id FROM account_move move
+                 JOIN debt_collection_invoice_state dunning ON dunning.id = move.debt_state_id
                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
-                WHERE move.debt_last_date IS NOT NULL
-                  AND partner.debt_portal_visit_date >= move.debt_last_date"""
+                WHERE dunning.debt_last_date IS NOT NULL
+                  AND partner.debt_portal_visit_date >= dunning.debt_last_date"""
         )
         wanted = (operator == "=") == value
         return [("id", "in" if wanted else "not in", seen)]

@@ -92,15 +92,16 @@ class DebtCollectionEventLine(models.Model):
         ``step``: the step its invoice takes with the event (``None`` when only listed).
         """
         move = move_line.move_id
+        dunning = move.debt_state_id  # read as stored, not through the invoice's related fields
         due = move_line.date_maturity or move.invoice_date_due or move.date
         return {
             "move_id": move.id,
             "move_line_id": move_line.id,
             "advanced": advanced,
             "step_id": step.id if step else None,
-            "previous_step_id": move.debt_step_id.id or None,
-            "level": move.debt_level,
-            "cycle": move.debt_cycle,
+            "previous_step_id": dunning.debt_step_id.id or None,
+            "level": dunning.debt_level,
+            "cycle": dunning.debt_cycle,
             "due_date": due,
             "days_late": days_late(due, today),
             "currency_id": move.currency_id.id,

@@ -126,11 +126,12 @@ class DebtCollectionFollowup(models.Model):
             """
             WITH invoices AS (
                 SELECT m.commercial_partner_id AS partner_id, m.company_id,
-                       MAX(m.debt_level) AS level, MIN(m.debt_next_date) AS dunning_date,
+                       MAX(dunning.debt_level) AS level, MIN(dunning.debt_next_date) AS dunning_date,
                        MIN(m.invoice_date_due) AS oldest_due_date, COUNT(*) AS invoice_count,
                        BOOL_OR(COALESCE(m.debt_dispute, FALSE)) AS in_dispute,
                        MAX(m.debt_promise_date) AS promise_date
                   FROM account_move m
+                  JOIN debt_collection_invoice_state dunning ON dunning.id = m.debt_state_id
                  WHERE m.move_type = 'out_invoice' AND m.state = 'posted' AND m.payment_state IN %(open)s
               GROUP BY m.commercial_partner_id, m.company_id
             ), items AS (

@@ -113,12 +113,16 @@ class DebtCollectionRun(models.AbstractModel):
 
     # ------------------------------------------------------------------ selection
 
-    def _candidates_where(self, company, today):
+    def _candidates_sql(self, company, today):
+        """``FROM`` and ``WHERE`` of the invoices (``m``) whose next action date (in their
+        state, ``s``) has come."""
         return SQL(
-            """m.company_id = %(company)s
-               AND %(open)s
-               AND m.debt_next_date IS NOT NULL
-               AND m.debt_next_date <= %(today)s""",
+            """account_move m
+               JOIN debt_collection_invoice_state s ON s.id = m.debt_state_id
+              WHERE m.company_id = %(company)s
+                AND %(open)s
+                AND s.debt_next_date IS NOT NULL
+                AND s.debt_next_date <= %(today)s""",
             company=company.id,
             today=today,
             open=self.env["account.move"]._debt_open_invoice_sql("m"),
@@ -128,8 +132,8 @@ class DebtCollectionRun(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT COUNT(DISTINCT m.commercial_partner_id) FROM account_move m WHERE %s",
-                self._candidates_where(company, today),
+                "SELECT COUNT(DISTINCT m.commercial_partner_id) FROM %s",
+                self._candidates_sql(company, today),
             )
         )
         return self.env.cr.fetchone()[0]
@@ -139,10 +143,9 @@ class DebtCollectionRun(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT DISTINCT m.commercial_partner_id FROM account_move m
-                    WHERE %s AND m.commercial_partner_id > %s
+                """SELECT DISTINCT m.commercial_partner_id FROM %s AND m.commercial_partner_id > %s
                  ORDER BY m.commercial_partner_id LIMIT %s""",
-                self._candidates_where(company, today),
+                self._candidates_sql(company, today),
                 after,
                 limit,
             )
@@ -291,10 +294,11 @@ class DebtCollectionRun(models.AbstractModel):
                           COALESCE(m.debt_is_penalty_invoice, FALSE) AS penalty_invoice,
                           ARRAY(SELECT DISTINCT taken.step_id FROM debt_collection_event_line taken
                                  WHERE taken.move_id = m.id AND taken.advanced
-                                   AND taken.cycle = COALESCE(m.debt_cycle, 0)) AS taken_step_ids
+                                   AND taken.cycle = COALESCE(dunning.debt_cycle, 0)) AS taken_step_ids
                      FROM account_move m
+                     JOIN debt_collection_invoice_state dunning ON dunning.id = m.debt_state_id
                      JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'payment_term'
-                LEFT JOIN debt_collection_step step ON step.id = m.debt_step_id
+                LEFT JOIN debt_collection_step step ON step.id = dunning.debt_step_id
                 LEFT JOIN debt_collection_case dcase ON dcase.id = m.debt_case_id
                 LEFT JOIN debt_collection_case_stage stage ON stage.id = dcase.stage_id
                     WHERE m.company_id = %s
@@ -313,7 +317,7 @@ class DebtCollectionRun(models.AbstractModel):
                 partner_ids,
                 self.env["account.move"]._debt_open_invoice_sql("batch"),
                 self.env["account.move"]._debt_open_invoice_sql("m"),
-                SQL("FOR UPDATE OF m SKIP LOCKED") if lock else SQL(""),
+                SQL("FOR UPDATE OF m, dunning SKIP LOCKED") if lock else SQL(""),
             ),
             log_exceptions=not lock,  # as the customers' lock (``_lock_partners``)
         )
@@ -454,16 +458,16 @@ class DebtCollectionRun(models.AbstractModel):
         lines.fetch(
             ["move_id", "date_maturity", "amount_currency", "amount_residual", "amount_residual_currency"]
         )
-        lines.move_id.fetch(
-            ["currency_id", "debt_step_id", "debt_level", "debt_cycle", "invoice_date_due", "date"]
-        )
+        lines.move_id.fetch(["currency_id", "debt_state_id", "invoice_date_due", "date"])
+        lines.move_id.debt_state_id.fetch(["debt_step_id", "debt_level", "debt_cycle"])
+        line_of = {line.id: line for line in lines}  # each with the batch's prefetch: its invoice too
         partners = self.env["res.partner"].browse([comm.partner_id for comm in communications])
         partners.fetch(["name", "email"])
         notes_env = self.with_context(lang=self._company_lang(company)).env
         values, event_lines = [], []
         for comm in communications:
             values.append(self._event_values(company, comm, today, log, notes_env))
-            event_lines.append(self._lines_of(comm, lines, today, line_model))
+            event_lines.append(self._lines_of(comm, line_of, today, line_model))
         self._add_penalties(communications, values, event_lines, today)
         self.env["debt.collection.promise"]._debt_mention_broken(
             values, [comm.listed_invoice_ids for comm in communications]
@@ -495,9 +499,12 @@ class DebtCollectionRun(models.AbstractModel):
         }
 
     @staticmethod
-    def _lines_of(comm, lines, today, line_model):
+    def _lines_of(comm, line_of, today, line_model):
         """The lines of a communication: one per listed instalment; the invoices taking the step
-        are marked advanced on their first instalment (not while awaiting approval)."""
+        are marked advanced on their first instalment (not while awaiting approval).
+
+        ``line_of``: ``{id: receivable line}``.
+        """
         step = comm.step
         values, seen = [], set()
         for move_id, line_id in comm.listed:
@@ -506,7 +513,7 @@ class DebtCollectionRun(models.AbstractModel):
             seen.add(move_id)
             values.append(
                 line_model._values(
-                    lines.browse(line_id),
+                    line_of[line_id],
                     today,
                     step=step if advancing else None,
                     advanced=advancing and first and comm.state != STATE_TO_APPROVE,
@@ -625,24 +632,28 @@ class DebtCollectionRun(models.AbstractModel):
         lines = events.line_ids.filtered("advanced")
         if not lines:
             return
-        values = [SQL("(%s, %s, %s)", line.move_id.id, line.step_id.id, line.step_id.level) for line in lines]
         moves = lines.move_id
+        state_of = self._states_of(moves)
         self._update_moves(
             moves,
             ["debt_step_id", "debt_level", "debt_last_date"],
             SQL(
-                """UPDATE account_move m
-                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s
+                """UPDATE debt_collection_invoice_state dunning
+                      SET debt_step_id = v.step_id, debt_level = v.level, debt_last_date = %s,
+                          write_date = NOW() AT TIME ZONE 'UTC'
                      FROM (VALUES %s) AS v(id, step_id, level)
-                    WHERE m.id = v.id""",
+                    WHERE dunning.id = v.id""",
                 today,
-                SQL(", ").join(values),
+                SQL(", ").join(
+                    SQL("(%s, %s, %s)", state_of[line.move_id.id], line.step_id.id, line.step_id.level)
+                    for line in lines
+                ),
             ),
         )
 
     def _record_dunning_state(self, reviews, events, failed_partner_ids, today):
-        """The invoices' step and next action date after the batch, in one UPDATE of the rows
-        that change (``account_move`` has 32 indexes: each row rewritten once).
+        """The invoices' step and next action date after the batch, in one UPDATE of the states
+        that change (their own table: see ``debt.collection.invoice.state``).
 
         An invoice advanced by ``events`` takes its step; every reviewed invoice gets the next
         date its review gave, and a customer that failed stays due today: the next run, once
@@ -653,6 +664,12 @@ class DebtCollectionRun(models.AbstractModel):
             for line in events.filtered(lambda e: e.state != STATE_TO_APPROVE).line_ids
             if line.advanced
         }
+        moves = self.env["account.move"].browse(
+            [move_id for result in reviews for move_id in result.next_dates]
+        )
+        if not moves:
+            return
+        state_of = self._states_of(moves)
         values = []
         for result in reviews:
             failed = result.partner_id in failed_partner_ids
@@ -663,46 +680,49 @@ class DebtCollectionRun(models.AbstractModel):
                 values.append(
                     SQL(
                         "(%s, %s::date, %s::int, %s::int, %s::date)",
-                        move_id,
+                        state_of[move_id],
                         next_date,
                         step.id if step else None,
                         step.level if step else None,
                         today if step else None,
                     )
                 )
-        if not values:
-            return
-        moves = self.env["account.move"].browse(
-            [move_id for result in reviews for move_id in result.next_dates]
-        )
         self._update_moves(
             moves,
             ["debt_next_date", "debt_step_id", "debt_level", "debt_last_date"],
             SQL(
-                """UPDATE account_move m
+                """UPDATE debt_collection_invoice_state dunning
                       SET debt_next_date = v.next_date,
-                          debt_step_id = COALESCE(v.step_id, m.debt_step_id),
-                          debt_level = COALESCE(v.level, m.debt_level),
-                          debt_last_date = COALESCE(v.last_date, m.debt_last_date),
-                          write_date = CASE WHEN v.step_id IS NULL THEN m.write_date
+                          debt_step_id = COALESCE(v.step_id, dunning.debt_step_id),
+                          debt_level = COALESCE(v.level, dunning.debt_level),
+                          debt_last_date = COALESCE(v.last_date, dunning.debt_last_date),
+                          write_date = CASE WHEN v.step_id IS NULL THEN dunning.write_date
                                             ELSE NOW() AT TIME ZONE 'UTC' END
                      FROM (VALUES %s) AS v(id, next_date, step_id, level, last_date)
-                    WHERE m.id = v.id
-                      AND (v.step_id IS NOT NULL OR m.debt_next_date IS DISTINCT FROM v.next_date)""",
+                    WHERE dunning.id = v.id
+                      AND (v.step_id IS NOT NULL OR dunning.debt_next_date IS DISTINCT FROM v.next_date)""",
                 SQL(", ").join(values),
             ),
         )
 
-    def _update_moves(self, moves, fnames, query):
-        """Run a raw UPDATE of invoices' dunning fields, telling the ORM what changed.
+    def _states_of(self, moves):
+        """``{move id: its dunning state's id}`` (read as superuser: the run may be a poster's)."""
+        return {move.id: move.debt_state_id.id for move in moves.sudo()}
 
-        ``account_move`` carries 32 indexes and a dozen checks on write: the run moves
-        tens of thousands of invoices on fields that concern none of them.
+    def _update_moves(self, moves, fnames, query):
+        """Run a raw UPDATE of invoices' dunning fields, in ``account_move`` or in their states'
+        table, telling the ORM what changed.
+
+        The run moves tens of thousands of invoices a night on fields that concern none of
+        Odoo's checks on writing an invoice: one statement for the batch.
         """
         moves.modified(fnames, before=True)
         self.env.flush_all()
         self.env.cr.execute(query)
         moves.invalidate_recordset(fnames)
+        inherited = [fname for fname in fnames if moves._fields[fname].inherited]
+        if inherited:
+            self.env["debt.collection.invoice.state"].invalidate_model([*inherited, "write_date"])
         moves.modified(fnames)
 
     def _link_many2one(self, table, column, records, pairs):

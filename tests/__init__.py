@@ -12,6 +12,7 @@ from . import test_run_faults
 from . import test_core_flows
 from . import test_delivery
 from . import test_migration
+from . import test_invoice_state
 from . import test_penalties
 from . import test_court
 from . import test_printing

@@ -565,6 +565,7 @@ class TestAccess(DebtCollectionCommon):
         call(R_READ, t.stranger_event, "action_debt_open_document", stranger=True)
         call(R_READ, t.customer, "action_debt_view_disputes")
         read(t.inv1, ["debt_step_id", "debt_next_date", "debt_event_line_ids", "debt_dispute_ids"])
+        read(t.inv1.debt_state_id, ["debt_step_id", "debt_next_date"])
 
         # --- the collection file
         read(
@@ -632,17 +633,25 @@ class TestAccess(DebtCollectionCommon):
         write(R_COMPUTED, t.inv2, {"debt_promise_date": "2099-01-01"})
         write(R_COMPUTED, t.inv1, {"debt_satisfaction": "satisfied"})
         load(R_COMPUTED, "account.move", [".id", "debt_next_date"], [str(t.inv1.id), "2099-01-01"])
+        # the invoice's dunning state, in its own table: read with the invoice, written by the run alone
+        state = t.inv1.debt_state_id
+        write(R_COMPUTED, state, {"debt_level": 9})
+        write(R_COMPUTED, t.inv1, {"debt_state_id": t.inv2.debt_state_id.id})
+        unlink(R_COMPUTED, state)
+        create(R_COMPUTED, "debt.collection.invoice.state", lambda: {"debt_level": 1})
+        load(R_COMPUTED, "debt.collection.invoice.state", [".id", "debt_level"], [str(state.id), "9"])
         load(R_COMPUTED, "res.partner", [".id", "debt_payer_class"], [str(t.customer.id), "A"])
-        create(
-            R_COMPUTED,
-            "account.move",
-            lambda: {
-                "move_type": "out_invoice",
-                "partner_id": t.customer.id,
-                "debt_next_date": "2099-01-01",
-                "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 10.0})],
-            },
-        )
+        for guarded in ({"debt_next_date": "2099-01-01"}, {"debt_state_id": t.inv2.debt_state_id.id}):
+            create(
+                R_COMPUTED,
+                "account.move",
+                lambda guarded=guarded: {
+                    "move_type": "out_invoice",
+                    "partner_id": t.customer.id,
+                    **guarded,
+                    "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 10.0})],
+                },
+            )
         write(R_COMPUTED, t.forecast, {"date": day(1)})
         write(R_COMPUTED, t.forecast.line_ids[:1], {"amount": 0.0})
         write(R_COMPUTED, t.figure, {"amount_near": 0.0})

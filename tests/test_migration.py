@@ -200,3 +200,71 @@ class TestMigrationEventOrigin(DebtCollectionCommon):
             self.env["ir.model.fields"]._get("debt.collection.event", "origin"),
             "the field's definition follows",
         )
+
+
+TO_19_0_1_2_0 = f"{MODULE}/migrations/19.0.1.2.0/post-migrate.py"
+OLD_STATE_COLUMNS = {
+    "debt_step_id": "int4",
+    "debt_level": "int4",
+    "debt_next_date": "date",
+    "debt_last_date": "date",
+    "debt_cycle": "int4",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationInvoiceState(DebtCollectionCommon):
+    """An upgrade from 19.0.1.1.2, which kept the dunning state in ``account_move``: that schema,
+    then Odoo's schema update (``account.move._init_column`` of the new ``debt_state_id``) and
+    the script, as Odoo runs them."""
+
+    def setUp(self):
+        super().setUp()
+        self.cr = self.env.cr
+        self.reminded = self.invoice(1000.0, due=day(-40))
+        self.untouched = self.invoice(300.0, due=day(20))
+        self.taken = self.steps.filtered(lambda step: step.offset_days > 0)[0]
+        self.cr.execute("ALTER TABLE account_move DROP COLUMN debt_state_id")
+        self.cr.execute("DELETE FROM debt_collection_invoice_state")
+        for column, column_type in OLD_STATE_COLUMNS.items():
+            sql.create_column(self.cr, "account_move", column, column_type)
+        self.cr.execute(
+            """UPDATE account_move SET debt_step_id = %s, debt_level = %s, debt_next_date = %s,
+                                       debt_last_date = %s, debt_cycle = 1
+                WHERE id = %s""",
+            [self.taken.id, self.taken.level, day(0), day(-10), self.reminded.id],
+        )
+        self.cr.execute("ALTER TABLE account_move ADD COLUMN debt_state_id int4")
+
+    def upgrade(self):
+        self.env.invalidate_all()
+        self.env["account.move"]._init_column("debt_state_id")
+        exec_script(self.cr, "19.0.1.1.2", file_path(TO_19_0_1_2_0), MODULE, "post")
+        self.env.invalidate_all()
+
+    def test_upgrade_moves_each_invoices_state_to_its_own_row_and_the_run_goes_on_from_it(self):
+        self.upgrade()
+        for column in OLD_STATE_COLUMNS:
+            self.assertFalse(sql.column_exists(self.cr, "account_move", column), column)
+        self.assertEqual(
+            (
+                self.reminded.debt_step_id,
+                self.reminded.debt_level,
+                self.reminded.debt_next_date,
+                self.reminded.debt_last_date,
+                self.reminded.debt_cycle,
+            ),
+            (self.taken, self.taken.level, day(0), day(-10), 1),
+        )
+        self.assertFalse(self.untouched.debt_step_id)
+        self.assertEqual(self.untouched.debt_level, 0)
+        self.cr.execute("SELECT COUNT(*), COUNT(DISTINCT debt_state_id) FROM account_move")
+        moves, states = self.cr.fetchone()
+        self.assertEqual(states, moves, "one state per journal entry")
+        # invoices posted after the upgrade get states of their own
+        later = self.invoice(200.0, due=day(10))
+        self.assertNotIn(later.debt_state_id, (self.reminded | self.untouched).debt_state_id)
+        # the run takes the reminded invoice's next step, not the scenario's first again
+        [result] = self.Run._preview(self.company, today=day(0))
+        self.assertEqual(result.partner_id, self.customer.id)
+        self.assertGreater(result.communication.level, self.taken.level)

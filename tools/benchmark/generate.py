@@ -102,6 +102,25 @@ def reserve_ids(cr, table, count):
     return first
 
 
+def insert_states(cr, first_id, source, ts):
+    """The dunning states (``debt.collection.invoice.state``) of generated journal entries: one
+    per row of ``source``, id ``first_id + k``, with the row's dunning columns where it has them."""
+    cr.execute(f"SELECT * FROM ({source}) s LIMIT 0")
+    given = {column.name for column in cr.description}
+    values = {
+        column: (f"s.{column}" if column in given else "NULL")
+        for column in ("next_date", "level", "step_id", "last_date")
+    }
+    cr.execute(
+        f"""INSERT INTO debt_collection_invoice_state
+                   (id, debt_next_date, debt_level, debt_step_id, debt_last_date, debt_cycle,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT {int(first_id)} + s.k, {values["next_date"]}, COALESCE({values["level"]}, 0),
+                   {values["step_id"]}, {values["last_date"]}, 0, 1, {ts}, 1, {ts}
+              FROM ({source}) s"""
+    )
+
+
 def clone(cr, table, template_id, source, overrides, where="TRUE"):
     """``INSERT INTO table SELECT`` the template row once per row of ``source`` (alias ``s``).
 
@@ -240,6 +259,8 @@ def fill(env, customers, invoices, today, seed_tag="B"):
     mbase = reserve_ids(cr, "account_move", 2 * total + n_refunds)
     lbase = reserve_ids(cr, "account_move_line", 4 * total + 2 * n_refunds)
     prbase = reserve_ids(cr, "account_partial_reconcile", total)
+    # each journal entry's dunning state: entry mbase + k has state sbase + k
+    sbase = reserve_ids(cr, "debt_collection_invoice_state", 2 * total + n_refunds)
     cr.execute("SELECT COALESCE(MAX(sequence_number), 0) FROM account_move WHERE journal_id = %s", [sale.id])
     seq0 = cr.fetchone()[0] + 1
     cr.execute("SELECT COALESCE(MAX(sequence_number), 0) FROM account_move WHERE journal_id = %s", [bank.id])
@@ -304,6 +325,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
     inc_tpl = line_of(env, inv, "product")
     payment_state = "CASE s.kind WHEN 'paid' THEN 'paid' WHEN 'partial' THEN 'partial' ELSE 'not_paid' END"
     ts = "(now() at time zone 'utc')"
+    insert_states(cr, sbase, "SELECT g AS k, next_date, level, step_id, last_date FROM bench_plan", ts)
     clone(
         cr,
         "account_move",
@@ -331,10 +353,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
             "amount_total_in_currency_signed": "s.amount",
             "amount_residual_signed": "s.residual",
             "payment_state": payment_state,
-            "debt_next_date": "s.next_date",
-            "debt_level": "s.level",
-            "debt_step_id": "s.step_id",
-            "debt_last_date": "s.last_date",
+            "debt_state_id": f"{sbase} + s.g",
             "create_date": ts,
             "write_date": ts,
         },
@@ -393,6 +412,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
     pay_recv_tpl = line_of(env, payment, receivable=True)
     pay_bank_tpl = line_of(env, payment, receivable=False)
     paid_source = "SELECT * FROM bench_plan WHERE kind != 'open'"
+    insert_states(cr, sbase, f"SELECT {total} + g AS k FROM ({paid_source}) paid", ts)
     clone(
         cr,
         "account_move",
@@ -400,6 +420,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
         paid_source,
         {
             "id": "s.pay_move_id",
+            "debt_state_id": f"{sbase} + {total} + s.g",
             "name": "s.pay_name",
             "sequence_prefix": "'BNK1/' || to_char(s.inv_date, 'YYYY') || '/'",
             "sequence_number": f"{bseq0} + s.g",
@@ -479,6 +500,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
                             'RINV/' || to_char({today_sql}::date - (r % 60), 'YYYY') || '/'
                                 || {padded(f'({rseq0} + r)')} AS name
                        FROM generate_series(0, {max(n_refunds - 1, -1)}) r"""
+    insert_states(cr, sbase, f"SELECT {2 * total} + r AS k FROM ({ref_source}) refunds", ts)
     clone(
         cr,
         "account_move",
@@ -486,6 +508,7 @@ def fill(env, customers, invoices, today, seed_tag="B"):
         ref_source,
         {
             "id": f"{rbase_move} + s.r",
+            "debt_state_id": f"{sbase} + {2 * total} + s.r",
             "name": "s.name",
             "sequence_prefix": "'RINV/' || to_char(s.rdate, 'YYYY') || '/'",
             "sequence_number": f"{rseq0} + s.r",
@@ -556,8 +579,8 @@ def fill(env, customers, invoices, today, seed_tag="B"):
     )
     cr.execute("DROP TABLE bench_plan")
     # the templates stay: one more customer with a valid invoice, credit note and payment
-    cr.execute("ANALYZE res_partner; ANALYZE account_move; ANALYZE account_move_line; "
-               "ANALYZE account_partial_reconcile")
+    cr.execute("ANALYZE res_partner; ANALYZE account_move; ANALYZE debt_collection_invoice_state; "
+               "ANALYZE account_move_line; ANALYZE account_partial_reconcile")
     env.invalidate_all()
     return pbase, mbase
 

@@ -322,8 +322,10 @@ def main():
         env["ir.config_parameter"].set_param("report.url", asset_stub())
         env.cr.execute(
             """SELECT COUNT(*), COUNT(DISTINCT commercial_partner_id),
-                      COUNT(*) FILTER (WHERE debt_next_date <= %s)
-                 FROM account_move WHERE move_type = 'out_invoice' AND state = 'posted'
+                      COUNT(*) FILTER (WHERE dunning.debt_next_date <= %s)
+                 FROM account_move m
+                 JOIN debt_collection_invoice_state dunning ON dunning.id = m.debt_state_id
+                WHERE move_type = 'out_invoice' AND m.state = 'posted'
                   AND payment_state IN ('not_paid', 'partial')""",
             [args.today],
         )
