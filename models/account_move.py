@@ -36,6 +36,7 @@ class AccountMove(models.Model):
 
     no_followup = fields.Boolean(debt_write=USER)
 
+    # given by create alone, never written after (``_debt_check_state_untouched``)
     debt_state_id = fields.Many2one(
         "debt.collection.invoice.state",
         string="Dunning State",
@@ -44,7 +45,6 @@ class AccountMove(models.Model):
         copy=False,
         ondelete="restrict",
         groups=INTERNAL,
-        help="Set by create alone (see ``_debt_check_state_untouched``).",
     )
     debt_event_line_ids = fields.One2many(
         "debt.collection.event.line", "move_id", string="Dunning History", readonly=True, groups=INTERNAL

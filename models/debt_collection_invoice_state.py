@@ -22,8 +22,9 @@ class DebtCollectionInvoiceState(models.Model):
     _inherit = ["debt.collection.access.mixin"]
     _description = "Invoice Dunning State"
 
-    move_ids = fields.One2many(
-        "account.move", "debt_state_id", string="Journal Entry", help="The one entry of this state."
+    # its one entry, for the record rule (``account.move`` inherits this field too: a distinct name)
+    debt_move_ids = fields.One2many(
+        "account.move", "debt_state_id", string="Entry of the Dunning State", groups=INTERNAL
     )
     debt_step_id = fields.Many2one(
         "debt.collection.step",
